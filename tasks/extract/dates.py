@@ -1,0 +1,188 @@
+"""Dates as news pages print them ("26 Sep, 2025 16:44", "9/26/2025 at 7:51 PM", "2025-03-27").
+
+Hand-written regexes, compiled once: the cleaner looks for dates on many short lines, and
+dateparser costs about a millisecond per call, too much to run on every line. Month names and
+time-zone abbreviations live in dates.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+_DATA = yaml.safe_load((Path(__file__).with_name("dates.yaml")).read_text(encoding="utf-8"))
+MONTHS: dict[str, int] = {
+    name.lower(): int(num) for num, names in _DATA["months"].items() for name in names
+}
+TIMEZONES: dict[str, float] = {k.lower(): float(v) for k, v in _DATA["timezones"].items()}
+AMBIGUOUS_TZ: dict[str, list[float]] = {
+    k.lower(): [float(x) for x in v] for k, v in _DATA["ambiguous_timezones"].items()
+}
+
+_MONTH = "(?:" + "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) + r")\.?"
+_TZ_NAMES = "|".join(sorted(list(TIMEZONES) + list(AMBIGUOUS_TZ), key=len, reverse=True))
+_TIME = (
+    r"(?P<H>\d{1,2})(?::|h)(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\.\d+)?"
+    r"(?:\s*(?P<ampm>[ap])\.?\s?m\b\.?)?"
+)
+_TZ = (
+    r"(?:\s*\(?(?P<tz>(?:utc|gmt)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|z\b|(?:"
+    + _TZ_NAMES
+    + r")\b)\)?)?"
+)
+_JOIN = r"(?:\s*(?:,|at|-|–|—|/|\||@|um|à|a las|alle|в|о|o)?\s*)"
+
+DATE_PATTERNS = [
+    re.compile(
+        r"(?<!\d)(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)(?:(?:T|\s+|,\s*)" + _TIME + ")?" + _TZ,
+        re.I,
+    ),
+    re.compile(
+        r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th|\.)?\s*(?:de\s+)?(?P<mon>" + _MONTH + r"),?\s+(?:de\s+)?"
+        r"(?P<y>(?:19|20)\d{2})(?!\d)(?:г\.?)?(?:" + _JOIN + _TIME + ")?" + _TZ,
+        re.I,
+    ),
+    re.compile(
+        r"(?<![\w])(?P<mon>" + _MONTH + r")\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})(?!\d)"
+        r"(?:" + _JOIN + _TIME + ")?" + _TZ,
+        re.I,
+    ),
+    re.compile(
+        r"(?<![\d/.])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2}|\d{2})(?![\d/])"
+        r"(?:" + _JOIN + _TIME + ")?" + _TZ,
+        re.I,
+    ),
+]
+_TIME_BEFORE = re.compile(_TIME + _TZ + r"\s*(?:,|\||/|-|–|—|on)?\s*$", re.I)
+_PREFILTER = re.compile(r"\d{1,4}[-/.:]\d|\d\s*[^\W\d_]{3}|[^\W\d_]{3}\.?\s+\d", re.I)
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    value: datetime  # timezone-aware, UTC
+    start: int
+    end: int
+    has_time: bool
+
+
+def _offset(tz: str | None, month: int) -> float | None:
+    if not tz:
+        return None
+    t = tz.lower().replace(" ", "")
+    if t in TIMEZONES:
+        return TIMEZONES[t]
+    if t in AMBIGUOUS_TZ:
+        std, dst = AMBIGUOUS_TZ[t]
+        return dst if 3 <= month <= 10 else std
+    m = re.fullmatch(r"(?:utc|gmt)?([+-])(\d{1,2}):?(\d{2})?", t)
+    if m:
+        hours = int(m.group(2)) + int(m.group(3) or 0) / 60
+        return hours if m.group(1) == "+" else -hours
+    return None
+
+
+def _build(y: int, mo: int, d: int, gd: dict, now: datetime) -> tuple[datetime, bool] | None:
+    if y < 100:
+        y += 2000
+    if not (1990 <= y <= now.year + 1 and 1 <= mo <= 12):
+        return None
+    hour = minute = second = 0
+    has_time = gd.get("H") is not None
+    if has_time:
+        hour, minute, second = int(gd["H"]), int(gd["M"]), int(gd.get("S") or 0)
+        ampm = (gd.get("ampm") or "").lower()
+        if ampm:
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if ampm == "p" else 0)
+        if hour > 23 or minute > 59 or second > 59:
+            return None
+    try:
+        naive = datetime(y, mo, d, hour, minute, second)
+    except ValueError:
+        return None
+    off = _offset(gd.get("tz"), mo)
+    value = naive.replace(tzinfo=timezone.utc) - timedelta(hours=off or 0)
+    return value, has_time
+
+
+def _from_match(idx: int, m: re.Match, now: datetime) -> tuple[datetime, bool] | None:
+    gd = m.groupdict()
+    if idx == 0:
+        return _build(int(gd["y"]), int(gd["m"]), int(gd["d"]), gd, now)
+    if idx in (1, 2):
+        mo = MONTHS.get(gd["mon"].lower().rstrip("."))
+        if mo is None:
+            return None
+        return _build(int(gd["y"]), mo, int(gd["d"]), gd, now)
+    a, b = int(gd["a"]), int(gd["b"])
+    if gd["sep"] == ".":
+        day, mo = a, b  # 26.09.2025 is day-first everywhere it is used
+    elif a > 12:
+        day, mo = a, b
+    elif b > 12 or gd.get("ampm"):
+        mo, day = a, b  # US style: 9/26/2025, 9/5/2025 7:51 PM
+    else:
+        day, mo = a, b
+    return _build(int(gd["y"]), mo, day, gd, now)
+
+
+def find_date(text: str, now: datetime | None = None) -> DateMatch | None:
+    """The first date (with its time when printed next to it) in `text`, or None."""
+    if not _PREFILTER.search(text):
+        return None
+    now = now or datetime.now(timezone.utc)
+    best: DateMatch | None = None
+    for idx, pattern in enumerate(DATE_PATTERNS):
+        for m in pattern.finditer(text):
+            if best is not None and m.start() >= best.start:
+                break
+            built = _from_match(idx, m, now)
+            if built is None:
+                continue
+            value, has_time = built
+            start = m.start()
+            if not has_time:
+                before = _TIME_BEFORE.search(text[max(0, start - 24) : start])
+                if before:
+                    extra = _build(value.year, value.month, value.day, before.groupdict(), now)
+                    if extra:
+                        value, has_time = extra
+                        start = max(0, start - 24) + before.start()
+            best = DateMatch(value, start, m.end(), has_time)
+            break
+    return best
+
+
+@lru_cache(maxsize=4096)
+def parse_date(text: str) -> datetime | None:
+    """A date from a short metadata string; dateparser only when the regexes find nothing."""
+    if not text:
+        return None
+    found = find_date(text)
+    if found:
+        return found.value
+    if len(text) > 80 or not re.search(r"\d", text):
+        return None
+    import dateparser  # slow import, rarely needed
+
+    parsed = dateparser.parse(
+        text, settings={"TIMEZONE": "UTC", "RETURN_AS_TIMEZONE_AWARE": True, "PREFER_DATES_FROM": "past"}
+    )
+    return parsed.astimezone(timezone.utc) if parsed else None
+
+
+def not_future(value: datetime | None, now: datetime | None = None) -> datetime | None:
+    """Drop dates after now (a mis-parsed day/month order or a scheduled-event date)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    value = value.astimezone(timezone.utc)
+    now = now or datetime.now(timezone.utc)
+    return None if value > now + timedelta(minutes=5) else value

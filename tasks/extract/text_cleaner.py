@@ -1,0 +1,646 @@
+"""Boilerplate removal for plain-text dumps of news pages, line by line.
+
+trafilatura needs the DOM and returns nothing for plain text, so this follows jusText instead:
+each line gets a class from cheap features (length, stopword density, end punctuation, link
+share) and from furniture patterns in patterns.yaml; short lines then take their neighbours'
+class; the header above the body gives the title, standfirst, byline and date; a reader-comment
+thread below it becomes comment rows. Everything is regexes compiled once, so a page costs
+well under a millisecond.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tasks.extract.dates import find_date, not_future
+
+HERE = Path(__file__).parent
+
+BODY, TITLE, META, FURNITURE, COMMENT, BLANK = "body", "title", "meta", "furniture", "comment", "blank"
+
+
+def _alternation(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Compiled patterns and word lists; built once per process from the YAML files."""
+
+    stopwords: frozenset[str]
+    furniture_line: re.Pattern
+    furniture_prefix: re.Pattern
+    furniture_contains: re.Pattern
+    furniture_contains_max_words: int
+    teaser_suffix: re.Pattern
+    player_line: re.Pattern
+    byline: re.Pattern
+    byline_stopwords: frozenset[str]
+    comment_header: re.Pattern
+    comment_time_line: re.Pattern
+    comment_end_line: re.Pattern
+    comment_section_start: re.Pattern
+    date_label_prefix: re.Pattern
+    outlet_signals: list[tuple[str, re.Pattern]]
+    outlet_generic: list[re.Pattern]
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    import justext
+
+    p = yaml.safe_load((HERE / "patterns.yaml").read_text(encoding="utf-8"))
+    o = yaml.safe_load((HERE / "outlets.yaml").read_text(encoding="utf-8"))
+    stop: set[str] = set()
+    for lang in p["stoplist_languages"]:
+        try:
+            stop |= {w.lower() for w in justext.get_stoplist(lang)}
+        except ValueError:
+            continue
+    extra = HERE / "stopwords.txt"
+    if extra.exists():
+        stop |= {w.strip().lower() for w in extra.read_text(encoding="utf-8").split() if w.strip()}
+    ctime = p["comment_time"]
+    tail = p["comment_header_tail"]
+    return Rules(
+        stopwords=frozenset(stop),
+        furniture_line=re.compile(rf"(?:{_alternation(p['furniture_line'])})[\s.:!|>»›…-]*", re.I),
+        furniture_prefix=re.compile(_alternation(p["furniture_prefix"]), re.I),
+        furniture_contains=re.compile(_alternation(p["furniture_contains"]), re.I),
+        furniture_contains_max_words=int(p["furniture_contains_max_words"]),
+        teaser_suffix=re.compile(p["teaser_suffix"]),
+        player_line=re.compile(_alternation(p["player_line"]), re.I),
+        byline=re.compile(_alternation(p["byline"]), re.I),
+        byline_stopwords=frozenset(w.lower() for w in p["byline_stopwords"]),
+        comment_header=re.compile(
+            rf"(?P<author>[^\W\d_][^\n]{{0,48}}?)\s*[•·|,–—-]?\s*(?:\bposted\s+|\bon\s+)?(?P<time>{ctime}){tail}",
+            re.I,
+        ),
+        comment_time_line=re.compile(rf"(?:\bposted\s+|\bon\s+)?(?P<time>{ctime}){tail}", re.I),
+        comment_end_line=re.compile(_alternation(p["comment_end_line"]), re.I),
+        comment_section_start=re.compile(_alternation(p["comment_section_start"]), re.I),
+        date_label_prefix=re.compile(rf"\s*(?:{p['date_label']})\s*", re.I),
+        outlet_signals=[
+            (name, re.compile(sig)) for name, sigs in o["outlets"].items() for sig in sigs
+        ],
+        outlet_generic=[re.compile(g) for g in o["generic"]],
+    )
+
+
+# --- line normalisation -------------------------------------------------------------------
+
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
+_BULLET = re.compile(r"^(?:[-*+•·▪►▸‣◦]|\d{1,2}[.)])\s+")
+_HEADING = re.compile(r"^#{1,6}\s+")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_TERMINAL = re.compile(r"(?:[.!?…:;。！？]|\.{3})[\"'”’»)\]]*$|[”»\"]$")
+_UPPER_START = re.compile(r"^[\"'“‘«(\[]?[^\W\d_]")
+
+
+@dataclass
+class Line:
+    """One input line with the features the classifier reads."""
+
+    index: int
+    raw: str
+    text: str
+    label: str = BLANK
+    kind: str = ""  # finer class: good, near, short, or the rule that fired
+    words: int = 0
+    stop_density: float = 0.0
+    link_share: float = 0.0
+    terminal: bool = False
+    starts_lower: bool = False
+    is_list: bool = False
+    is_heading: bool = False
+
+
+def _normalise(raw: str) -> tuple[str, float, bool, bool]:
+    s = _INVISIBLE.sub("", raw)
+    s = _MD_IMAGE.sub(" ", s)
+    is_heading = bool(_HEADING.match(s.lstrip()))
+    s = _HEADING.sub("", s.lstrip())
+    link_chars = 0
+    if "](" in s:
+        link_chars = sum(len(m.group(1)) for m in _MD_LINK.finditer(s))
+        s = _MD_LINK.sub(r"\1", s)
+    s = _SPACES.sub(" ", s).strip()
+    is_list = bool(_BULLET.match(s))
+    if is_list:
+        s = _BULLET.sub("", s)
+    share = link_chars / len(s) if s else 0.0
+    return s, min(share, 1.0), is_list, is_heading
+
+
+def _features(line: Line, stopwords: frozenset[str]) -> None:
+    words = _WORD.findall(line.text)
+    line.words = len(line.text.split())
+    if words:
+        line.stop_density = sum(w.lower() in stopwords for w in words) / len(words)
+    line.terminal = bool(_TERMINAL.search(line.text))
+    first = line.text.lstrip("\"'“‘«([ ")
+    line.starts_lower = bool(first) and first[0].islower()
+
+
+def _title_case(text: str) -> bool:
+    """Headline capitalisation: most longer words start with a capital."""
+    long_words = [w for w in _WORD.findall(text) if len(w) > 3]
+    return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) / len(long_words) >= 0.7
+
+
+def _starts_with_symbol(text: str) -> bool:
+    return bool(text) and unicodedata.category(text[0]) in {"So", "Sk", "Sm"}
+
+
+# --- result ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CleanedText:
+    """What a text dump yields: the article, its metadata, and the comment thread."""
+
+    title: str | None = None
+    paragraphs: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    author: str | None = None
+    outlet: str | None = None
+    comments: list[dict[str, Any]] = field(default_factory=list)  # author, posted_at, text, position
+    labels: list[tuple[str, str]] = field(default_factory=list)  # (label, line) for debugging
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+# --- classification -------------------------------------------------------------------------
+
+
+def _is_byline(text: str, r: Rules) -> str | None:
+    if len(text.split()) > 16:
+        return None
+    m = r.byline.fullmatch(text)
+    if not m:
+        return None
+    name = (m.group("name") or "").strip(" ,&")
+    first = name.split()[0].lower() if name else ""
+    if not name or first in r.byline_stopwords or not name[0].isupper():
+        return None
+    name = re.sub(r"\s+(?:and|&|und|et|y|e)\s+", ", ", name)
+    return re.sub(r"\s*,\s*", ", ", name)
+
+
+def _date_line(line: Line) -> datetime | None:
+    """A date when the line is (mostly) a dateline: the date plus a few breadcrumb words."""
+    if line.words > 14:
+        return None
+    found = find_date(line.text)
+    if not found:
+        return None
+    rest = (line.text[: found.start] + " " + line.text[found.end :]).strip()
+    rest_words = _WORD.findall(rest)
+    if len(rest_words) <= 6 or ("/" in rest or "|" in rest) and len(rest_words) <= 10:
+        return found.value
+    return None
+
+
+def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
+    t = line.text
+    if line.link_share > 0.5:
+        line.label, line.kind = FURNITURE, "links"
+        return
+    if r.comment_end_line.fullmatch(t):
+        line.label, line.kind = FURNITURE, "comment-end"
+        return
+    if r.player_line.fullmatch(t):
+        line.label, line.kind = FURNITURE, "player"
+        return
+    if r.furniture_line.fullmatch(t):
+        line.label, line.kind = FURNITURE, "menu"
+        return
+    if r.furniture_prefix.match(t):
+        line.label, line.kind = FURNITURE, "cue"
+        return
+    if line.words <= r.furniture_contains_max_words and r.furniture_contains.search(t):
+        line.label, line.kind = FURNITURE, "call-to-action"
+        return
+    if r.teaser_suffix.search(t) or re.search(r"\((?:VIDEO|PHOTOS?|LIVE|WATCH)\)", t):
+        line.label, line.kind = FURNITURE, "teaser"
+        return
+    if _starts_with_symbol(t) and not line.terminal:
+        line.label, line.kind = FURNITURE, "ticker"
+        return
+    author = _is_byline(t, r)
+    if author:
+        line.label, line.kind = META, "byline"
+        return
+    if _date_line(line) is not None:
+        line.label, line.kind = META, "date"
+        return
+    sd_ok = (lambda x: line.stop_density >= x) if use_stopwords else (lambda x: True)
+    line.label = BODY
+    if line.words >= 10 and line.terminal and sd_ok(0.2):
+        line.kind = "good"
+    elif line.words >= 30 and sd_ok(0.15):
+        line.kind = "good"  # a long paragraph cut off mid-sentence by the scraper
+    elif line.words >= 15 and sd_ok(0.3) and not line.is_list and not _title_case(t):
+        line.kind = "near"  # prose without its end: cut by a widget, or a standfirst
+    elif line.terminal and line.words >= 3 and sd_ok(0.1) and not line.is_list:
+        line.kind = "near"
+    elif line.terminal and line.is_list and line.words >= 6 and sd_ok(0.15):
+        line.kind = "near"
+    else:
+        line.kind = "short"
+
+
+def _neighbour(lines: list[Line], i: int, step: int) -> Line | None:
+    j = i + step
+    while 0 <= j < len(lines):
+        if lines[j].label != BLANK:
+            return lines[j]
+        j += step
+    return None
+
+
+def _is_good(line: Line | None) -> bool:
+    return line is not None and line.label == BODY and line.kind in ("good", "near-good")
+
+
+# --- comments -------------------------------------------------------------------------------
+
+
+def _comment_header(lines: list[Line], i: int, r: Rules) -> tuple[str | None, str, int] | None:
+    """(author, time text, lines used) when line i opens a reader comment."""
+    t = lines[i].text
+    if lines[i].words <= 14 and not lines[i].terminal or r.comment_header.fullmatch(t):
+        m = r.comment_header.fullmatch(t)
+        if m and len(m.group("author").split()) <= 6 and not _TERMINAL.search(m.group("author")):
+            return _clean_author(m.group("author")), m.group("time"), 1
+    m = r.comment_time_line.fullmatch(t)
+    if m:
+        return None, m.group("time"), 1
+    nxt = _next_nonblank(lines, i)
+    if (
+        nxt is not None
+        and 1 <= lines[i].words <= 5
+        and not lines[i].terminal
+        and lines[i].label != FURNITURE
+        and r.comment_time_line.fullmatch(lines[nxt].text)
+    ):
+        return _clean_author(t), r.comment_time_line.fullmatch(lines[nxt].text).group("time"), nxt - i + 1
+    return None
+
+
+def _next_nonblank(lines: list[Line], i: int) -> int | None:
+    j = i + 1
+    while j < len(lines) and lines[j].label == BLANK:
+        j += 1
+    return j if j < len(lines) else None
+
+
+def _clean_author(name: str) -> str | None:
+    name = name.strip(" •·|,–—-@")
+    parts = name.split()
+    # Avatar initials rendered before the name: "R Randal Walker" -> "Randal Walker".
+    if len(parts) >= 2 and len(parts[0]) == 1 and parts[1][:1].upper() == parts[0].upper():
+        parts = parts[1:]
+    return " ".join(parts) or None
+
+
+def _comment_time(text: str) -> datetime | None:
+    found = find_date(text)
+    return not_future(found.value) if found else None
+
+
+def _extract_comments(lines: list[Line], start: int, r: Rules) -> list[dict[str, Any]]:
+    """Turn lines from `start` on into comment rows; labels every line it consumes."""
+    comments: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    paragraphs: list[str] = []
+
+    def flush() -> None:
+        nonlocal current, paragraphs
+        if current is not None and paragraphs:
+            current["text"] = "\n\n".join(paragraphs)
+            current["position"] = len(comments)
+            comments.append(current)
+        current, paragraphs = None, []
+
+    i = start
+    while i < len(lines):
+        line = lines[i]
+        if line.label == BLANK:
+            i += 1
+            continue
+        header = _comment_header(lines, i, r)
+        if header:
+            flush()
+            author, when, used = header
+            current = {"author": author, "posted_at": _comment_time(when)}
+            for k in range(i, i + used):
+                if lines[k].label != BLANK:
+                    lines[k].label, lines[k].kind = COMMENT, "comment-header"
+            i += used
+            continue
+        if line.kind == "comment-end" or (line.label == FURNITURE and current is None):
+            line.label = FURNITURE
+            if line.kind == "comment-end":
+                flush()
+            i += 1
+            continue
+        if current is not None and not (line.label == FURNITURE and line.words <= 3):
+            paragraphs.append(line.text)
+            line.label, line.kind = COMMENT, "comment-text"
+        else:
+            line.label = FURNITURE
+        i += 1
+    flush()
+    return comments
+
+
+def _comment_start(lines: list[Line], first_body: int, r: Rules) -> int | None:
+    """Index of the first comment header after the body began, or None."""
+    for i in range(first_body + 1, len(lines)):
+        line = lines[i]
+        if line.label == BLANK or line.words > 16:
+            continue
+        header = _comment_header(lines, i, r)
+        if not header:
+            continue
+        author, _, used = header
+        # A thread needs a name, or a text line then a reply/next header after a bare time.
+        if author is None and used == 1:
+            nxt = _next_nonblank(lines, i)
+            if nxt is None:
+                continue
+        if line.label == META and line.kind == "byline":
+            continue
+        return i
+    return None
+
+
+# --- title, standfirst, metadata ------------------------------------------------------------
+
+
+def _headline_text(line: Line, r: Rules) -> str | None:
+    """The line as a possible headline, or None (section labels, menus, all-caps kickers)."""
+    if line.label not in (BODY,) or line.kind == "good" and line.words > 40:
+        return None
+    t = line.text
+    if not re.search(r"[^\W\d_]", t) or line.words < 3 or line.words > 45:
+        return None
+    letters = [c for c in t if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(letters) > 3:
+        return None
+    if t.endswith(":"):
+        return None
+    return t
+
+
+def _split_site_suffix(title: str) -> tuple[str, str | None]:
+    m = re.match(r"^(.{12,}?)\s+[|–—-]\s+([^|–—]{2,40})$", title)
+    if m and len(m.group(2).split()) <= 4:
+        return m.group(1).strip(), m.group(2).strip()
+    return title, None
+
+
+# --- main entry -----------------------------------------------------------------------------
+
+
+def clean_text(raw: str, title_hint: str | None = None) -> CleanedText:
+    """Classify every line of a text dump and assemble the article from the body lines."""
+    r = rules()
+    lines: list[Line] = []
+    prefix_dates: list[datetime] = []
+    for idx, raw_line in enumerate(raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
+        text, share, is_list, is_heading = _normalise(raw_line)
+        line = Line(idx, raw_line, text, link_share=share, is_list=is_list, is_heading=is_heading)
+        if text:
+            # "date 2025-03-27 Volodymyr Zelensky said ...": the date is metadata, the rest body.
+            m = r.date_label_prefix.match(text)
+            if m and m.end() > 0:
+                found = find_date(text[m.end() : m.end() + 40])
+                if found and found.start == 0:
+                    rest = text[m.end() + found.end :].strip(" |-–—:,")
+                    if len(rest.split()) >= 6:
+                        prefix_dates.append(found.value)
+                        line.text = rest
+            _features(line, r.stopwords)
+            line.label = FURNITURE  # until classified
+        lines.append(line)
+
+    nonblank = [ln for ln in lines if ln.text]
+    long_lines = [ln for ln in nonblank if ln.words >= 12]
+    use_stopwords = not long_lines or (
+        sum(ln.stop_density for ln in long_lines) / len(long_lines) >= 0.08
+    )
+    for line in nonblank:
+        _classify(line, r, use_stopwords)
+
+    # jusText-style context: a short prose line joins the body when a neighbour is body.
+    for line in lines:
+        if line.label == BODY and line.kind == "good":
+            pass
+    changed = True
+    while changed:
+        changed = False
+        for i, line in enumerate(lines):
+            if line.label == BODY and line.kind == "near":
+                prev, nxt = _neighbour(lines, i, -1), _neighbour(lines, i, 1)
+                if _is_good(prev) or _is_good(nxt):
+                    line.kind = "near-good"
+                    changed = True
+
+    # Comments: a thread of headers (name + time) after the body started.
+    first_body = next((i for i, ln in enumerate(lines) if _is_good(ln)), None)
+    comments: list[dict[str, Any]] = []
+    if first_body is not None:
+        cstart = _comment_start(lines, first_body, r)
+        if cstart is not None:
+            # Section cues just above the first header ("Sort by ...", "Comments") go with it.
+            comments = _extract_comments(lines, cstart, r)
+
+    # Body lines: good and adopted near lines; short (headline-like) lines are furniture
+    # unless they are the dangling half of a sentence split by a furniture block.
+    body_idx = [i for i, ln in enumerate(lines) if _is_good(ln)]
+    body_idx = _keep_main_segments(lines, body_idx)
+    body_set = set(body_idx)
+    first_body = body_idx[0] if body_idx else len(lines)
+
+    # Header zone: title and standfirst are the headline-like lines just above the body.
+    title, standfirst_idx, title_idx = _find_title(lines, first_body, r, title_hint)
+
+    # Labels for everything not in the body.
+    for i, line in enumerate(lines):
+        if line.label == BLANK or line.label == COMMENT:
+            continue
+        if i in body_set or i == standfirst_idx:
+            line.label = BODY
+        elif i == title_idx:
+            line.label = TITLE
+        elif line.label != META:
+            line.label = FURNITURE
+
+    paragraphs = _assemble(lines, sorted(body_set | ({standfirst_idx} if standfirst_idx is not None else set())), title)
+
+    # Metadata from the header zone and the furniture.
+    author = next(
+        (_is_byline(ln.text, r) for ln in lines[:first_body] if ln.kind == "byline"), None
+    ) or next((_is_byline(ln.text, r) for ln in lines if ln.kind == "byline"), None)
+    published = _published_at(lines, first_body, prefix_dates)
+    outlet = _outlet(lines, r, title_idx)
+
+    return CleanedText(
+        title=title,
+        paragraphs=paragraphs,
+        published_at=published,
+        author=author,
+        outlet=outlet,
+        comments=comments,
+        labels=[(ln.label, ln.raw) for ln in lines],
+    )
+
+
+def _keep_main_segments(lines: list[Line], body_idx: list[int]) -> list[int]:
+    """Drop stray prose lines far from the article (promos, cookie notes, bios)."""
+    if not body_idx:
+        return body_idx
+    segments: list[list[int]] = [[body_idx[0]]]
+    for i in body_idx[1:]:
+        gap = sum(1 for ln in lines[segments[-1][-1] + 1 : i] if ln.label not in (BLANK,))
+        if gap > 2 and not _continues(lines[segments[-1][-1]], lines[i]):
+            segments.append([i])
+        else:
+            segments[-1].append(i)
+
+    def words(seg: list[int]) -> int:
+        return sum(lines[i].words for i in seg)
+
+    main = max(segments, key=words)
+    kept: list[int] = []
+    for seg in segments:
+        good = sum(1 for i in seg if lines[i].kind == "good")
+        if seg is main or good >= 2 or words(seg) >= 50:
+            kept.extend(seg)
+        else:
+            for i in seg:
+                lines[i].label, lines[i].kind = FURNITURE, "stray"
+    return kept
+
+
+def _continues(prev: Line, nxt: Line) -> bool:
+    """A sentence split by a furniture block: no end punctuation, then a lower-case start."""
+    return not prev.terminal and nxt.starts_lower and prev.words >= 5
+
+
+def _find_title(
+    lines: list[Line], first_body: int, r: Rules, title_hint: str | None
+) -> tuple[str | None, int | None, int | None]:
+    """(title, standfirst line index, title line index) from the lines above the body."""
+    candidates: list[int] = []
+    j = first_body - 1
+    while j >= 0 and len(candidates) < 2:
+        line = lines[j]
+        if line.label == BLANK or line.label == META:
+            j -= 1
+            continue
+        if line.label == FURNITURE:
+            if candidates and line.kind not in ("cue", "player", "links", "call-to-action", "menu"):
+                break
+            j -= 1
+            continue
+        if _headline_text(line, r) is None:
+            if candidates:
+                break
+            j -= 1
+            continue
+        candidates.append(j)
+        j -= 1
+    if title_hint:
+        hint = _norm_key(title_hint)
+        for i, line in enumerate(lines[: first_body + 1]):
+            if line.text and _norm_key(_split_site_suffix(line.text)[0]) == hint:
+                later = [c for c in candidates if c > i]
+                stand = later[0] if later and lines[later[0]].words >= 8 else None
+                return title_hint, stand, i
+        return title_hint, None, None
+    if not candidates:
+        # No headline above the body: an unpunctuated first "paragraph" is the headline.
+        if first_body < len(lines) and not lines[first_body].terminal and lines[first_body].words <= 30:
+            return _split_site_suffix(lines[first_body].text)[0], None, first_body
+        return None, None, None
+    if len(candidates) == 2:
+        later, earlier = candidates
+        a, b = lines[earlier], lines[later]
+        if b.words >= 10 and b.words > a.words and a.words <= 30:
+            return _split_site_suffix(a.text)[0], later, earlier
+    t = candidates[0]
+    if lines[t].words > 30:
+        return None, t, None  # a long un-punctuated first paragraph, not a headline
+    return _split_site_suffix(lines[t].text)[0], None, t
+
+
+def _norm_key(s: str) -> str:
+    return re.sub(r"\W+", " ", s.lower()).strip()
+
+
+def _assemble(lines: list[Line], idx: list[int], title: str | None) -> list[str]:
+    paragraphs: list[str] = []
+    prev: Line | None = None
+    title_key = _norm_key(title) if title else None
+    for i in idx:
+        line = lines[i]
+        if title_key and not paragraphs and _norm_key(line.text) == title_key:
+            line.label = TITLE
+            continue
+        if prev is not None and paragraphs and _continues(prev, line):
+            paragraphs[-1] = paragraphs[-1] + " " + line.text
+        else:
+            paragraphs.append(line.text)
+        prev = line
+    return paragraphs
+
+
+def _published_at(lines: list[Line], first_body: int, prefix_dates: list[datetime]) -> datetime | None:
+    cands: list[tuple[int, datetime]] = []
+    for i, line in enumerate(lines):
+        if line.label in (COMMENT, BLANK) or line.kind not in ("date", "byline"):
+            continue
+        found = find_date(line.text)
+        if found:
+            updated = bool(re.search(r"\b(updated|modified|edited)\b", line.text, re.I))
+            cands.append((2 if updated else (0 if i < first_body else 1), found.value))
+    for d in prefix_dates:
+        cands.append((0, d))
+    for _, value in sorted(cands, key=lambda c: c[0]):
+        value = not_future(value)
+        if value is not None:
+            return value
+    return None
+
+
+def _outlet(lines: list[Line], r: Rules, title_idx: int | None) -> str | None:
+    furniture = [ln.text for ln in lines if ln.label in (FURNITURE, META) and ln.text]
+    for name, pattern in r.outlet_signals:
+        if any(pattern.search(t) for t in furniture):
+            return name
+    if title_idx is not None:
+        _, suffix = _split_site_suffix(lines[title_idx].text)
+        if suffix:
+            return suffix
+    for t in furniture:
+        for g in r.outlet_generic:
+            m = g.search(t)
+            if m:
+                return m.group("name").strip()
+    return None
