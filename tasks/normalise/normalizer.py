@@ -1,0 +1,171 @@
+"""Rewrite variant spellings to canonical ones, recording every change so it can be undone.
+
+Offsets in a `Change` are offsets into the text as published. The text as published is never
+modified; `Normalized.text` is a new string, and `undo` gives the original back from it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from tasks.normalise.lexicon import Form, Lexicon, key
+
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True, order=True)
+class Change:
+    start: int  # offset of `original` in the published text
+    end: int
+    original: str
+    replacement: str
+    rule: str  # lexicon entry id
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A variant left as published because an exception covers it (for `explain`)."""
+
+    start: int
+    end: int
+    text: str
+    rule: str
+
+
+@dataclass
+class Normalized:
+    text: str
+    changes: list[Change] = field(default_factory=list)
+    kept: list[Kept] = field(default_factory=list)
+
+    @property
+    def rules(self) -> list[str]:
+        """Lexicon entries that fired, in order of first use."""
+        return list(dict.fromkeys(c.rule for c in self.changes))
+
+
+def match_case(published: str, canonical: str) -> str:
+    """Write `canonical` in the case `published` was written in (KIEV -> KYIV, kiev -> kyiv)."""
+    if published.isupper() and sum(ch.isalpha() for ch in published) > 1:
+        return canonical.upper()
+    if published.islower():
+        return canonical.lower()
+    return canonical
+
+
+def _changes_for(text: str, start: int, end: int, form: Form) -> Iterator[Change]:
+    """One change per word that differs, so "Vladimir Zelensky" only changes "Vladimir"."""
+    published = text[start:end]
+    words = list(_WORD.finditer(published))
+    canonical_words = form.canonical.split(" ")
+    if len(words) == len(canonical_words):
+        for word, canon in zip(words, canonical_words):
+            if key(word.group()) != key(canon):
+                yield Change(
+                    start + word.start(),
+                    start + word.end(),
+                    word.group(),
+                    match_case(word.group(), canon),
+                    form.rule,
+                )
+    else:
+        yield Change(start, end, published, match_case(published, form.canonical), form.rule)
+
+
+def _rule_of_kept(lexicon: Lexicon, matched: str) -> str:
+    rule = lexicon.exceptions.get(key(matched))
+    if rule:
+        return rule
+    last = key(matched).split(" ")[-1]
+    return lexicon.namesakes.get(last, "protected")
+
+
+def scan(lexicon: Lexicon, text: str) -> Normalized:
+    """Find every variant and exception in `text` (one pass of the compiled matcher)."""
+    changes: list[Change] = []
+    kept: list[Kept] = []
+    for m in lexicon.pattern.finditer(text):
+        kind = m.lastgroup
+        if kind == "keep":
+            kept.append(Kept(m.start(), m.end(), m.group(), _rule_of_kept(lexicon, m.group())))
+            continue
+        table = lexicon.context_forms if kind == "context" else lexicon.forms
+        changes.extend(_changes_for(text, m.start(kind), m.end(kind), table[key(m.group(kind))]))
+    return Normalized(apply(text, changes), changes, kept)
+
+
+def apply(text: str, changes: Sequence[Change]) -> str:
+    """Write each change's replacement over its span of the published text."""
+    if not changes:
+        return text
+    pieces: list[str] = []
+    pos = 0
+    for c in changes:
+        pieces.append(text[pos : c.start])
+        pieces.append(c.replacement)
+        pos = c.end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def undo(normalized: str, changes: Sequence[Change]) -> str:
+    """Give back the published text from the normalised one and its changes."""
+    pieces: list[str] = []
+    pos = 0
+    for change, (n_start, n_end, _, _) in zip(changes, _segments(changes, to_published=True)):
+        pieces.append(normalized[pos:n_start])
+        pieces.append(change.original)
+        pos = n_end
+    pieces.append(normalized[pos:])
+    return "".join(pieces)
+
+
+def _segments(
+    changes: Sequence[Change], to_published: bool
+) -> Iterator[tuple[int, int, int, int]]:
+    """(source start, source end, target start, target end) of each change, in either direction."""
+    shift = 0
+    for c in changes:
+        n_start = c.start + shift
+        n_end = n_start + len(c.replacement)
+        shift += len(c.replacement) - (c.end - c.start)
+        if to_published:
+            yield n_start, n_end, c.start, c.end
+        else:
+            yield c.start, c.end, n_start, n_end
+
+
+def _map_point(segments: Iterator[tuple[int, int, int, int]], pos: int, is_end: bool) -> int:
+    """Map an offset; an offset inside a changed word snaps outwards to cover the whole word."""
+    offset = 0
+    for s0, s1, d0, d1 in segments:
+        if pos < s0 or (is_end and pos == s0):
+            return pos + offset
+        if pos < s1 or (is_end and pos == s1):
+            return d1 if is_end else d0
+        offset = d1 - s1
+    return pos + offset
+
+
+def _map_span(changes: Sequence[Change], start: int, end: int, to_published: bool) -> tuple[int, int]:
+    if start > end:
+        raise ValueError(f"span start {start} is after its end {end}")
+    new_start = _map_point(_segments(changes, to_published), start, is_end=False)
+    if start == end:
+        return new_start, new_start
+    return new_start, _map_point(_segments(changes, to_published), end, is_end=True)
+
+
+def published_span(changes: Sequence[Change], start: int, end: int) -> tuple[int, int]:
+    """The span of the published text that became normalised text [start, end).
+
+    A span that starts or ends inside a replaced word grows to cover the whole original word.
+    """
+    return _map_span(changes, start, end, to_published=True)
+
+
+def normalized_span(changes: Sequence[Change], start: int, end: int) -> tuple[int, int]:
+    """The span of the normalised text that published text [start, end) became."""
+    return _map_span(changes, start, end, to_published=False)
