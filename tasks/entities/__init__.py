@@ -1,0 +1,132 @@
+"""The entities stage: people, places and organisations in an article, linked to canonical IDs.
+
+The default needs nothing from a model hub: a curated catalogue (catalog.yaml) matched as a
+token trie over `text_normalized`, plus cue-typed rules (cues.yaml, first_names.txt) for proper
+names outside it. An installed spaCy model can be added with `configure(ner_model=...)`; its
+entities fill gaps the catalogue and rules leave, never replace them.
+
+Entity IDs are deterministic and readable:
+- catalogue entries: `<type>:<slug of canonical name>`, e.g. `person:volodymyr-zelensky`,
+  `gpe:kyiv`, `org:nato` (or the entry's explicit `id`);
+- rule- and model-made entities: `auto:<type>:<slug of name>`, e.g. `auto:person:tigran-keosayan`;
+  the same name and type give the same ID in every article and every run.
+
+Joinability: `catalog_rows()` gives the curated catalogue; `catalog_rows(extra_mentions=rows)`
+adds one row per auto entity used in those mention rows, so every `entities.entity_id` the flow
+writes has an `entity_catalog` row. The flow passes all the run's mentions.
+
+Mentions never include titles ("Mr", "President"): "Mr Zelenskyy" is a mention "Zelenskyy".
+A person's surname alone links to them once their full name appears in the same article; very
+well-known surnames (Zelensky, Putin, Trump...) are catalogue aliases and link anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from tasks.batch import StageResult, run_stage
+from tasks.entities.catalog import ENTITY_TYPES, TOKEN_RE, fold, load_catalog
+from tasks.entities.matcher import auto_entity, cues, detect
+from tasks.entities.model import configure, model_mentions
+from tasks.records import Doc
+
+__all__ = [
+    "ENTITY_TYPES",
+    "catalog_rows",
+    "configure",
+    "entities_batch",
+    "entities_doc",
+    "find_mentions",
+    "lookup",
+]
+
+
+def find_mentions(text: str) -> list[dict[str, Any]]:
+    """Mention rows (entity_id, name, type, surface, start, end, wikidata_id, source).
+
+    `text[start:end] == surface` always; mentions never overlap (the longest match wins).
+    """
+    rows = detect(text)
+    return model_mentions(text, rows, lookup) if _model_on() else rows
+
+
+def _model_on() -> bool:
+    from tasks.entities import model
+
+    return model.current() is not None
+
+
+def entities_doc(doc: Doc) -> None:
+    """Fill `doc.mentions` with rows of the entities table for the normalised body."""
+    doc.mentions = [{"article_id": doc.article_id, **row} for row in find_mentions(doc.text_normalized)]
+
+
+@task(name="entities", cache_policy=NO_CACHE)
+def entities_batch(docs: list[Doc]) -> StageResult:
+    return run_stage("entities", entities_doc, docs)
+
+
+def catalog_rows(extra_mentions: Iterable[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Rows of entity_catalog: the curated catalogue, plus every auto entity in `extra_mentions`."""
+    catalog = load_catalog()
+    rows = catalog.rows()
+    extra: dict[str, dict[str, Any]] = {}
+    for m in extra_mentions or ():
+        if m["entity_id"] in catalog.entities:
+            continue
+        row = extra.setdefault(
+            m["entity_id"],
+            {"entity_id": m["entity_id"], "name": m["name"], "type": m["type"], "wikidata_id": m.get("wikidata_id"), "aliases": set()},
+        )
+        if m["surface"] != m["name"]:
+            row["aliases"].add(m["surface"])
+    for entity_id in sorted(extra):
+        row = extra[entity_id]
+        rows.append({**row, "aliases": sorted(row["aliases"])})
+    return rows
+
+
+def lookup(name: str, mentions: Iterable[dict[str, Any]] | None = None) -> dict[str, Any] | None:
+    """Canonical entry (entity_id, name, type, wikidata_id) for a name as written, or None.
+
+    Handles titles and possessives ("Mr Zelenskyy", "President Zelensky's"), any catalogue
+    alias, a surname alone when only one catalogue person has it, and, given an article's
+    mention rows, names and surnames of the entities found in that article (rule-made ones too).
+    """
+    tokens = [t for t in TOKEN_RE.findall(name or "") if t not in {"'s", "’s", "'S", "’S"}]
+    titles = cues().titles | {"the", ".", ","}
+    while len(tokens) > 1 and fold(tokens[0]) in titles:
+        tokens.pop(0)
+    if not tokens:
+        return None
+    key = [fold(t) for t in tokens]
+    mentions = list(mentions or ())
+    for m in mentions:
+        if key in ([fold(t) for t in TOKEN_RE.findall(m["surface"])], [fold(t) for t in TOKEN_RE.findall(m["name"])]):
+            return _ref(m)
+    catalog = load_catalog()
+    variants = catalog.resolve_key(tokens)
+    longs = [v for v in variants if not v.short]
+    if longs:
+        return longs[0].entity.as_ref()
+    if len(key) == 1:
+        for m in mentions:
+            if m["type"] == "PERSON" and fold(TOKEN_RE.findall(m["name"])[-1]) == key[0]:
+                return _ref(m)
+    people = {v.entity.entity_id: v.entity for v in variants if v.short}
+    if len(people) == 1:
+        return next(iter(people.values())).as_ref()
+    return None
+
+
+def _ref(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row.get(k) for k in ("entity_id", "name", "type", "wikidata_id")}
+
+
+def auto_ref(type_: str, name: str) -> dict[str, Any]:
+    """The entry a rule would make for this name, for callers that find names of their own."""
+    return auto_entity(type_, name).as_ref()

@@ -1,0 +1,185 @@
+"""The curated entity catalogue (catalog.yaml) and the word-level index the matcher walks.
+
+Kept apart from the matcher so the quotes stage and the flow can resolve names and build the
+entity_catalog table without running mention detection.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+ENTITY_TYPES: tuple[str, ...] = ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT")
+
+# Words, possessive 's, acronyms with dots (U.S.), and single punctuation marks. The possessive
+# is its own token so "Kyiv's" matches Kyiv; other apostrophes stay inside the word (O'Brien).
+TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:['’](?![sS]\b)\w+)*|['’][sS]\b|[^\w\s]")
+
+
+@lru_cache(maxsize=65536)
+def fold(token: str) -> str:
+    """Matching key of a token: lower case, no accents, straight apostrophe."""
+    token = token.replace("’", "'").lower()
+    if token.isascii():
+        return token
+    decomposed = unicodedata.normalize("NFKD", token)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def slug(text: str) -> str:
+    """Readable, deterministic ID part: "Donetsk People's Republic" -> "donetsk-peoples-republic"."""
+    words = re.findall(r"[a-z0-9]+", fold(text).replace("'", ""))
+    return "-".join(words)
+
+
+def entity_id_for(type_: str, name: str) -> str:
+    return f"{type_.lower()}:{slug(name)}"
+
+
+@dataclass(frozen=True)
+class Entity:
+    entity_id: str
+    name: str
+    type: str
+    wikidata_id: str | None
+    aliases: tuple[str, ...]
+    region: str | None = None  # entity meant by "<name> region" (city -> oblast)
+
+    def as_row(self) -> dict[str, Any]:
+        return {
+            "entity_id": self.entity_id,
+            "name": self.name,
+            "type": self.type,
+            "wikidata_id": self.wikidata_id,
+            "aliases": list(self.aliases),
+        }
+
+    def as_ref(self) -> dict[str, Any]:
+        return {
+            "entity_id": self.entity_id,
+            "name": self.name,
+            "type": self.type,
+            "wikidata_id": self.wikidata_id,
+        }
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way of writing an entity: its tokens' case pattern and how much of it is the mention."""
+
+    entity: Entity
+    cases: tuple[str, ...]  # per token: "upper" (acronym), "title" (needs a capital), "any"
+    keep: int  # number of leading tokens that form the mention; the rest are required context
+    short: bool  # only valid once a longer name of the entity appears in the same text
+
+
+@dataclass
+class Node:
+    children: dict[str, Node] = field(default_factory=dict)
+    variants: list[Variant] = field(default_factory=list)
+
+
+def _case_of(token: str) -> str:
+    letters = [c for c in token if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return "upper"
+    if letters and token[0].isupper():
+        return "title"
+    return "any"
+
+
+def split_alias(alias: str) -> tuple[list[str], int]:
+    """Tokens of an alias and how many of them form the mention ("Time [magazine]" -> 1)."""
+    core, _, context = alias.partition("[")
+    core_tokens = TOKEN_RE.findall(core)
+    context_tokens = TOKEN_RE.findall(context.replace("]", ""))
+    return core_tokens + context_tokens, len(core_tokens)
+
+
+class Catalog:
+    """Entries by id, a token trie over every alias, and name lookups for other stages."""
+
+    def __init__(self, entries: list[dict[str, Any]]):
+        self.entities: dict[str, Entity] = {}
+        self.root = Node()
+        self._by_key: dict[tuple[str, ...], list[Variant]] = {}
+        for raw in entries:
+            self._add(raw)
+
+    def _add(self, raw: dict[str, Any]) -> None:
+        type_ = raw["type"]
+        if type_ not in ENTITY_TYPES:
+            raise ValueError(f"catalog entry {raw['name']!r} has unknown type {type_!r}")
+        entity_id = raw.get("id") or entity_id_for(type_, raw["name"])
+        if entity_id in self.entities:
+            raise ValueError(f"duplicate catalog id {entity_id}")
+        aliases = [a for a in (raw.get("aliases") or []) if a != raw["name"]]
+        entity = Entity(
+            entity_id=entity_id,
+            name=raw["name"],
+            type=type_,
+            wikidata_id=raw.get("wikidata"),
+            aliases=tuple(dict.fromkeys(a.replace("[", "").replace("]", "") for a in aliases)),
+            region=raw.get("region"),
+        )
+        self.entities[entity_id] = entity
+        forms = ([raw["name"]] if raw.get("match_name", True) else []) + aliases
+        for form in forms:
+            self._index(entity, form, short=False)
+        if "short" in raw:
+            shorts = raw["short"] or []
+        elif type_ == "PERSON":
+            # The surname alone, once the full name has appeared ("Hegseth" after "Pete Hegseth").
+            shorts = {TOKEN_RE.findall(f)[-1] for f in forms if len(TOKEN_RE.findall(f)) > 1}
+        else:
+            shorts = []
+        for form in shorts:
+            self._index(entity, form, short=True)
+
+    def _index(self, entity: Entity, form: str, short: bool) -> None:
+        tokens, keep = split_alias(form)
+        if not tokens:
+            return
+        key = tuple(fold(t) for t in tokens)
+        node = self.root
+        for k in key:
+            node = node.children.setdefault(k, Node())
+        variant = Variant(entity, tuple(_case_of(t) for t in tokens), keep, short)
+        same = [v for v in node.variants if v.entity is entity and v.short == short]
+        if any(v.cases == variant.cases for v in same):
+            return
+        node.variants.append(variant)
+        self._by_key.setdefault(key[:keep], []).append(variant)
+
+    def resolve_key(self, tokens: list[str]) -> list[Variant]:
+        """Variants whose mention part is exactly these tokens (case-insensitive)."""
+        return self._by_key.get(tuple(fold(t) for t in tokens), [])
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [e.as_row() for e in self.entities.values()]
+
+
+def _data_text(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> Catalog:
+    return Catalog(yaml.safe_load(_data_text("catalog.yaml")))
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> dict[str, Any]:
+    return yaml.safe_load(_data_text("cues.yaml"))
+
+
+@lru_cache(maxsize=1)
+def load_first_names() -> frozenset[str]:
+    lines = _data_text("first_names.txt").splitlines()
+    return frozenset(fold(line.strip()) for line in lines if line.strip() and not line.startswith("#"))

@@ -1,0 +1,527 @@
+"""Mention detection: catalogue aliases first, then cue-typed rules for names outside it.
+
+A pure-Python token trie stands in for spaCy's PhraseMatcher: it walks only from capitalised
+tokens, so an article costs well under a millisecond and nothing needs loading at run time.
+Precision comes before recall for rule-made entities: an unknown capitalised span becomes an
+entity only when a cue (a title, a given name, an organisation or place word, a reporting
+verb, a locative phrase) says what it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from tasks.entities.catalog import (
+    TOKEN_RE,
+    Catalog,
+    Entity,
+    Variant,
+    entity_id_for,
+    fold,
+    load_catalog,
+    load_cues,
+    load_first_names,
+)
+
+SENTENCE_END = {".", "!", "?", ":", "…"}
+OPENERS = {'"', "“", "‘", "'", "(", "[", "«", "„"}
+CONNECTORS = {"of", "de", "da", "del", "della", "di", "du", "la", "le", "von", "van", "der", "den", "al", "el", "bin", "ibn", "for", "the", "on"}
+REGION_WORDS = {"region", "regions", "oblast", "oblasts", "province", "provinces"}
+LIST_GLUE = {",", "and", "or", "&", "the", "as", "well"}
+MAX_RULE_TOKENS = 6
+
+
+@dataclass
+class Mention:
+    start_tok: int  # first token index of the mention
+    end_tok: int  # one past the last token index
+    entity: Entity
+    source: str
+    short: bool = False
+
+
+@dataclass(frozen=True)
+class Cues:
+    titles: frozenset[str]
+    org_tails: frozenset[str]
+    heads_of: dict[str, str]
+    gpe_tails: frozenset[str]
+    loc_tails: frozenset[str]
+    event_tails: frozenset[str]
+    place_leads: tuple[tuple[str, ...], ...]
+    locatives: frozenset[str]
+    place_suffixes: tuple[str, ...]
+    speech_after: frozenset[str]
+    speech_before: tuple[tuple[str, ...], ...]
+    not_names: frozenset[str]
+    first_names: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def cues() -> Cues:
+    raw = load_cues()
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(fold(w) for w in raw.get(key) or [])
+
+    def phrases(key: str) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(fold(w) for w in p.split()) for p in raw.get(key) or [])
+
+    return Cues(
+        titles=words("person_titles"),
+        org_tails=words("org_tails"),
+        heads_of={fold(k): v for k, v in (raw.get("heads_of") or {}).items()},
+        gpe_tails=words("gpe_tails"),
+        loc_tails=words("loc_tails"),
+        event_tails=words("event_tails"),
+        place_leads=phrases("place_lead_phrases"),
+        locatives=words("locative_prepositions"),
+        place_suffixes=tuple(sorted({fold(s) for s in raw.get("place_suffixes") or []}, key=len)),
+        speech_after=words("speech_cues_after"),
+        speech_before=phrases("speech_cues_before"),
+        not_names=words("not_names") | frozenset(STOP_WORDS),
+        first_names=load_first_names(),
+    )
+
+
+def auto_entity(type_: str, name: str) -> Entity:
+    """A rule-made entity: the ID depends only on type and name, so runs and articles agree."""
+    return Entity(f"auto:{entity_id_for(type_, name)}", name, type_, None, ())
+
+
+def _is_cap_word(tok: str) -> bool:
+    return tok[0].isalpha() and tok[0].isupper()
+
+
+def _is_upper(tok: str) -> bool:
+    letters = [c for c in tok if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+class _Text:
+    """One text's tokens, with the small helpers the passes share."""
+
+    def __init__(self, text: str):
+        self.text = text
+        matches = list(TOKEN_RE.finditer(text))
+        self.starts = [m.start() for m in matches]
+        self.ends = [m.end() for m in matches]
+        self.toks = [m.group() for m in matches]
+        self.n = len(self.toks)
+        self._lower_words: set[str] | None = None
+        self._headline_lines: dict[int, bool] = {}
+
+    def joined(self, i: int) -> bool:
+        """Token i and i+1 sit on one line with at most plain spaces between them."""
+        gap = self.text[self.ends[i] : self.starts[i + 1]]
+        return gap == "" or (gap.isspace() and "\n" not in gap and len(gap) <= 2)
+
+    def tight(self, i: int) -> bool:
+        return self.ends[i] == self.starts[i + 1]
+
+    def lower_words(self) -> set[str]:
+        if self._lower_words is None:
+            self._lower_words = {t for t in self.toks if t.islower()}
+        return self._lower_words
+
+    def sentence_initial(self, i: int) -> bool:
+        j = i - 1
+        while j >= 0 and self.toks[j] in OPENERS:
+            j -= 1
+        if j < 0:
+            return True
+        if "\n" in self.text[self.ends[j] : self.starts[i]]:
+            return True
+        return self.toks[j] in SENTENCE_END
+
+    def headline_case(self, i: int) -> bool:
+        """The token's line is in title case (a heading or link), where capitals say nothing."""
+        line_start = self.text.rfind("\n", 0, self.starts[i]) + 1
+        cached = self._headline_lines.get(line_start)
+        if cached is not None:
+            return cached
+        line_end = self.text.find("\n", line_start)
+        line = self.text[line_start : line_end if line_end >= 0 else len(self.text)]
+        words = [w for w in TOKEN_RE.findall(line) if w[0].isalpha() and len(w) > 3]
+        caps = sum(1 for w in words if w[0].isupper())
+        result = len(words) >= 3 and caps / len(words) >= 0.7
+        self._headline_lines[line_start] = result
+        return result
+
+    def prev_words(self, i: int, k: int) -> tuple[str, ...]:
+        """Folded tokens i-k..i-1, stopping at a line break (shorter tuple if cut)."""
+        out: list[str] = []
+        j = i - 1
+        while j >= 0 and len(out) < k:
+            if "\n" in self.text[self.ends[j] : self.starts[j + 1]]:
+                break
+            out.append(fold(self.toks[j]))
+            j -= 1
+        return tuple(reversed(out))
+
+
+# ---------------------------------------------------------------------------------- catalogue
+
+
+def _case_ok(variant: Variant, t: _Text, i: int) -> bool:
+    for k, case in enumerate(variant.cases):
+        tok = t.toks[i + k]
+        if case == "upper" and not _is_upper(tok):
+            return False
+        if case == "title" and not tok[0].isupper():
+            return False
+    return True
+
+
+def _catalog_pass(t: _Text, catalog: Catalog) -> list[Mention]:
+    """Leftmost-longest alias matches, then short forms kept only where the full name occurs."""
+    candidates: list[list[tuple[int, int, list[Variant]]]] = []  # per start: (start, length, variants)
+    i = 0
+    root = catalog.root.children
+    while i < t.n:
+        tok = t.toks[i]
+        if not tok[0].isupper():
+            i += 1
+            continue
+        node = root.get(fold(tok))
+        if node is None:
+            i += 1
+            continue
+        found: list[tuple[int, list[Variant]]] = []
+        j = i
+        while True:
+            if node.variants:
+                ok = [v for v in node.variants if _case_ok(v, t, i)]
+                if ok:
+                    found.append((j + 1 - i, ok))
+            if j + 1 >= t.n or not t.joined(j):
+                break
+            nxt = node.children.get(fold(t.toks[j + 1]))
+            if nxt is None:
+                break
+            node, j = nxt, j + 1
+        if found:
+            candidates.append([(i, length, variants) for length, variants in found])
+            i += found[-1][0]
+        else:
+            i += 1
+
+    full = set()
+    for options in candidates:
+        for _, _, variants in options:
+            full.update(v.entity.entity_id for v in variants if not v.short)
+
+    mentions: list[Mention] = []
+    for options in candidates:
+        for start, _length, variants in reversed(options):
+            chosen = _choose(variants, full)
+            if chosen is not None:
+                mentions.append(Mention(start, start + chosen.keep, chosen.entity, "catalog", chosen.short))
+                break
+    return mentions
+
+
+def _choose(variants: list[Variant], full: set[str]) -> Variant | None:
+    """A short form whose entity is named in full wins; else the first full alias; else none."""
+    shorts = {v.entity.entity_id: v for v in variants if v.short and v.entity.entity_id in full}
+    if len(shorts) == 1:
+        return next(iter(shorts.values()))
+    longs = [v for v in variants if not v.short]
+    return longs[0] if longs else None
+
+
+def _apply_region_context(t: _Text, mentions: list[Mention], catalog: Catalog) -> None:
+    """"Kherson region", "Kherson and Zaporizhzhia regions", "regions of Donetsk and Luhansk"."""
+    by_start = {m.start_tok: m for m in mentions}
+    switch = [
+        m
+        for m in mentions
+        if m.entity.region in catalog.entities
+        and (_region_word_after(t, m, by_start) or _region_word_before(t, m, by_start))
+    ]
+    for m in switch:  # decided first, so one switch does not hide the next list item's region
+        m.entity = catalog.entities[m.entity.region]
+
+
+def _region_word_after(t: _Text, m: Mention, by_start: dict[int, Mention]) -> bool:
+    j = m.end_tok
+    while j < t.n and t.joined(j - 1):
+        word = fold(t.toks[j])
+        if word in REGION_WORDS and t.toks[j].islower():
+            return True
+        other = by_start.get(j)
+        if other is not None and other.entity.region:
+            j = other.end_tok
+            continue
+        if word not in LIST_GLUE:
+            return False
+        j += 1
+    return False
+
+
+def _region_word_before(t: _Text, m: Mention, by_end: dict[int, Mention]) -> bool:
+    ends = {o.end_tok: o for o in by_end.values()}
+    j = m.start_tok - 1
+    while j >= 1 and t.joined(j):
+        word = fold(t.toks[j])
+        if word == "of":
+            return fold(t.toks[j - 1]) in REGION_WORDS
+        other = ends.get(j + 1)
+        if other is not None and other.entity.region:
+            j = other.start_tok - 1
+            continue
+        if word not in LIST_GLUE:
+            return False
+        j -= 1
+    return False
+
+
+# ---------------------------------------------------------------------------------- rules
+
+
+def _runs(t: _Text, covered: list[bool]) -> list[tuple[int, int]]:
+    """Maximal spans of uncovered capitalised words, joined by connectors, hyphens, initials."""
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < t.n:
+        if covered[i] or not _is_cap_word(t.toks[i]):
+            i += 1
+            continue
+        start, j = i, i
+        while j + 1 < t.n and t.joined(j):
+            nxt = t.toks[j + 1]
+            if not covered[j + 1] and _is_cap_word(nxt):
+                j += 1
+                continue
+            if (
+                nxt in {"-", "."}
+                and j + 2 < t.n
+                and t.tight(j)
+                and not covered[j + 2]
+                and _is_cap_word(t.toks[j + 2])
+                and (nxt == "-" and t.tight(j + 1) or nxt == "." and len(t.toks[j]) == 1 and t.joined(j + 1))
+            ):
+                j += 2
+                continue
+            if (
+                fold(nxt) in CONNECTORS
+                and nxt.islower()
+                and j + 2 < t.n
+                and t.joined(j + 1)
+                and not covered[j + 2]
+                and _is_cap_word(t.toks[j + 2])
+            ):
+                j += 2
+                continue
+            break
+        runs.append((start, j + 1))
+        i = j + 1
+    return runs
+
+
+class _RuleContext:
+    def __init__(self, t: _Text, cue: Cues, catalog_mentions: list[Mention]):
+        self.t = t
+        self.cue = cue
+        self.surnames: dict[str, Entity] = {}
+        self.acronyms: dict[str, Entity] = {}
+        self.catalog_by_end = {m.end_tok: m for m in catalog_mentions}
+
+    def strip_leading(self, a: int, b: int) -> int:
+        """Skip articles and, at a sentence start, a common word ("Despite", "Speaking")."""
+        t, cue = self.t, self.cue
+        while a < b:
+            word = fold(t.toks[a])
+            if word in cue.not_names and word not in cue.titles:
+                a += 1
+                continue
+            if a < b and t.sentence_initial(a) and self.is_common(a) and word not in cue.titles:
+                a += 1
+                continue
+            break
+        return a
+
+    def is_common(self, i: int) -> bool:
+        word = fold(self.t.toks[i])
+        return (
+            word in self.cue.not_names
+            or word in self.t.lower_words()
+            or word.endswith(("ing", "ly", "ed"))
+        )
+
+    def type_of(self, a: int, b: int) -> tuple[str | None, int]:
+        """Type guess for tokens a..b-1 and where the mention starts (after any titles)."""
+        t, cue = self.t, self.cue
+        words = [fold(w) for w in t.toks[a:b]]
+        n = len(words)
+        if n >= 3 and words[1] == "of" and words[0] in cue.heads_of:
+            return cue.heads_of[words[0]], a
+        if n >= 2:
+            last = words[-1]
+            if last in cue.org_tails:
+                return "ORG", a
+            if last in cue.gpe_tails:
+                return "GPE", a
+            if last in cue.loc_tails:
+                return "LOC", a
+            if last in cue.event_tails:
+                return "EVENT", a
+        k = 0
+        while k < n and (words[k] in cue.titles or words[k] in {".", "-"}):
+            k += 1
+        if k == n:
+            return None, a
+        if k > 0:
+            return "PERSON", a + k
+        if self.prev_is_title(a):
+            return "PERSON", a
+        if n >= 2 and words[0] in cue.first_names:
+            return "PERSON", a
+        if 2 <= n <= 3 and self.speech_nearby(a, b):
+            return "PERSON", a
+        if n == 1 and self.place_context(a):
+            return "GPE", a
+        return None, a
+
+    def prev_is_title(self, a: int) -> bool:
+        prev = self.t.prev_words(a, 1)
+        return bool(prev) and prev[0] in self.cue.titles and self.t.toks[a - 1].islower()
+
+    def speech_nearby(self, a: int, b: int) -> bool:
+        t = self.t
+        if b < t.n and t.joined(b - 1) and fold(t.toks[b]) in self.cue.speech_after:
+            return True
+        for phrase in self.cue.speech_before:
+            if t.prev_words(a, len(phrase)) == phrase:
+                return True
+        return False
+
+    def place_context(self, a: int) -> bool:
+        for phrase in self.cue.place_leads:
+            if self.t.prev_words(a, len(phrase)) == phrase:
+                return True
+        prev = self.t.prev_words(a, 1)
+        word = fold(self.t.toks[a])
+        return bool(prev) and prev[0] in self.cue.locatives and word.endswith(self.cue.place_suffixes) and len(word) > 4
+
+
+def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
+    cue = cues()
+    covered = [False] * t.n
+    for m in catalog_mentions:
+        for k in range(m.start_tok, m.end_tok):
+            covered[k] = True
+    ctx = _RuleContext(t, cue, catalog_mentions)
+    for m in catalog_mentions:
+        if m.entity.type == "PERSON" and m.end_tok - m.start_tok > 1:
+            ctx.surnames.setdefault(fold(t.toks[m.end_tok - 1]), m.entity)
+
+    rule_mentions: list[Mention] = []
+    absorbed: set[int] = set()
+    singles: list[tuple[int, int]] = []
+    for a0, b in _runs(t, covered):
+        a = ctx.strip_leading(a0, b)
+        if a >= b:
+            continue
+        if b - a == 1 or t.headline_case(a):
+            singles.append((a, b))
+            continue
+        if b - a > MAX_RULE_TOKENS:
+            continue
+        type_, start = ctx.type_of(a, b)
+        if type_ is None:
+            continue
+        if start >= b:
+            continue
+        if type_ == "PERSON" and b - start == 1:
+            singles.append((start, b))  # "Mr Keosayan": resolve like any lone surname
+            continue
+        mention = _make_rule_mention(t, ctx, start, b, type_)
+        before = ctx.catalog_by_end.get(start)
+        if type_ == "ORG" and before is not None and before.entity.type in {"NORP", "GPE"} and t.joined(start - 1):
+            # "Ukrainian Air Force", "Kyiv City Council": the nationality or place is part of the name.
+            mention = _make_rule_mention(t, ctx, before.start_tok, b, type_)
+            absorbed.add(id(before))
+        rule_mentions.append(mention)
+        if type_ == "PERSON":
+            ctx.surnames.setdefault(fold(t.toks[b - 1]), mention.entity)
+
+    _register_acronyms(t, ctx, catalog_mentions + rule_mentions)
+    for a, b in singles:
+        for k in range(a, b):
+            entity = ctx.surnames.get(fold(t.toks[k])) or ctx.acronyms.get(t.toks[k])
+            if entity is not None:
+                rule_mentions.append(Mention(k, k + 1, entity, "rule" if entity.entity_id.startswith("auto:") else "catalog"))
+                continue
+            if b - a != 1 or t.headline_case(k) or t.sentence_initial(k):
+                continue
+            type_, _ = ctx.type_of(k, k + 1)
+            if type_ in {"PERSON", "GPE"}:
+                rule_mentions.append(_make_rule_mention(t, ctx, k, k + 1, type_))
+    catalog_mentions[:] = [m for m in catalog_mentions if id(m) not in absorbed]
+    return rule_mentions
+
+
+def _make_rule_mention(t: _Text, ctx: _RuleContext, a: int, b: int, type_: str) -> Mention:
+    name = " ".join(t.text[t.starts[a] : t.ends[b - 1]].replace("’", "'").split())
+    if type_ == "PERSON" and b - a == 1 and fold(t.toks[a]) in ctx.surnames:
+        return Mention(a, b, ctx.surnames[fold(t.toks[a])], "rule")
+    return Mention(a, b, auto_entity(type_, name), "rule")
+
+
+def _register_acronyms(t: _Text, ctx: _RuleContext, mentions: list[Mention]) -> None:
+    """"Security Service of Ukraine (SBU)": the bracketed acronym names the same entity later."""
+    for m in mentions:
+        j = m.end_tok
+        if m.entity.type == "PERSON" or j + 2 >= t.n:
+            continue
+        if t.toks[j] == "(" and t.toks[j + 2] == ")" and _is_upper(t.toks[j + 1]) and len(t.toks[j + 1]) >= 2:
+            ctx.acronyms.setdefault(t.toks[j + 1], m.entity)
+
+
+def _apply_apposition(t: _Text, mentions: list[Mention]) -> None:
+    """"Donetsk (DPR)": a place named and then given a catalogue acronym is that acronym's entity."""
+    by_start = {m.start_tok: m for m in mentions}
+    for m in mentions:
+        j = m.end_tok
+        if j + 2 < t.n and t.toks[j] == "(" and t.toks[j + 2] == ")":
+            acro = by_start.get(j + 1)
+            if acro is not None and acro.entity.type == m.entity.type == "GPE" and acro.entity is not m.entity:
+                m.entity = acro.entity
+
+
+# ---------------------------------------------------------------------------------- public
+
+
+def detect(text: str, catalog: Catalog | None = None) -> list[dict[str, Any]]:
+    """Mention rows for a text: catalogue matches, then rule-made names; offsets into `text`."""
+    catalog = catalog or load_catalog()
+    t = _Text(text)
+    if t.n == 0:
+        return []
+    catalog_mentions = _catalog_pass(t, catalog)
+    _apply_region_context(t, catalog_mentions, catalog)
+    _apply_apposition(t, catalog_mentions)
+    rule_mentions = _rule_pass(t, catalog_mentions)  # may absorb catalogue mentions into names
+    mentions = catalog_mentions + rule_mentions
+    mentions.sort(key=lambda m: m.start_tok)
+    rows = []
+    for m in mentions:
+        start, end = t.starts[m.start_tok], t.ends[m.end_tok - 1]
+        rows.append(
+            {
+                "entity_id": m.entity.entity_id,
+                "name": m.entity.name,
+                "type": m.entity.type,
+                "surface": text[start:end],
+                "start": start,
+                "end": end,
+                "wikidata_id": m.entity.wikidata_id,
+                "source": m.source,
+            }
+        )
+    return rows
