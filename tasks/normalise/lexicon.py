@@ -1,10 +1,10 @@
 """Load the spelling lexicon (data in `lexicon.yaml`) and compile it into one matcher.
 
-Every spelling becomes a branch of a single case-insensitive regex, built as a character trie so
-that the engine tests one branch per character instead of hundreds of alternatives. Three groups,
-tried in this order at each position: exceptions (kept as published), spellings that need the next
-word to be an oblast word, and plain variants. Within a group the trie prefers the longest match,
-and every match must be a whole word on both sides.
+Every spelling, variant or exception, becomes a branch of one regex built as a character trie, so
+the engine follows one path per character instead of trying hundreds of alternatives; the trie
+prefers the longest spelling and every match must be a whole word on both sides. What a match
+means (change it, keep it, or look at the words around it first) is decided by looking its key up
+in the tables below.
 """
 
 from __future__ import annotations
@@ -27,14 +27,12 @@ _KEY_APOS = re.compile(f"[{APOSTROPHES}]")
 _KEY_DASH = re.compile(f"[{DASHES}]")
 _KEY_SPACE = re.compile(r"\s+")
 
-# Text that is an identifier, not prose: links, e-mail addresses, handles and hashtags.
-PROTECTED_PATTERNS = (
-    r"https?://\S+",
-    r"www\.\S+",
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
-    r"(?:[\w-]+\.)+(?:com|org|net|gov|edu|info|io|ua|ru|uk|eu|de|fr|int|news|tv)\b(?:/\S*)?",
-    r"@\w+",
-    r"#\w+",
+# Marks of a token that is an identifier, not prose: links, domains, e-mail addresses, handles
+# and hashtags. The whole whitespace-delimited token around a mark is left as published. Each mark
+# starts with a literal, so the scan for them is fast.
+PROTECTED_MARKS = re.compile(
+    r"://|www\.|[@#]\w|\.(?:com|org|net|gov|edu|info|io|ua|ru|uk|eu|de|fr|int|news|tv)(?:/|\b)",
+    re.IGNORECASE,
 )
 
 
@@ -65,12 +63,14 @@ class Lexicon:
     forms: dict[str, Form] = field(default_factory=dict)  # key(variant) -> form
     context_forms: dict[str, Form] = field(default_factory=dict)  # only before an oblast word
     exceptions: dict[str, str] = field(default_factory=dict)  # key(phrase) -> rule
-    exception_patterns: list[tuple[str, str]] = field(default_factory=list)  # (regex, rule)
     namesakes: dict[str, str] = field(default_factory=dict)  # key(variant) -> rule
     honorifics: list[str] = field(default_factory=list)
     given_names: list[str] = field(default_factory=list)
     oblast_words: list[str] = field(default_factory=list)
-    pattern: re.Pattern[str] = field(init=False, repr=False)
+    pattern: re.Pattern[str] = field(init=False, repr=False)  # matches lower-cased text
+    pattern_ignorecase: re.Pattern[str] = field(init=False, repr=False)
+    person_prefix: re.Pattern[str] = field(init=False, repr=False)  # ends right before a surname
+    oblast_word: re.Pattern[str] = field(init=False, repr=False)  # starts right after a name
 
     @property
     def canonicals(self) -> set[str]:
@@ -100,8 +100,20 @@ def load_lexicon(path: Path | str = LEXICON_PATH) -> Lexicon:
         seen_ids.add(rule)
         _add_entry(lex, entry)
     _check(lex)
-    lex.pattern = _compile(lex)
+    _compile(lex)
     return lex
+
+
+_CHOICE = re.compile(r"\{([^{}]*)\}")
+
+
+def expand(phrase: str) -> list[str]:
+    """Every phrase `phrase` stands for: "Odessa{,|} TX" -> ["Odessa, TX", "Odessa TX"]."""
+    m = _CHOICE.search(phrase)
+    if not m:
+        return [phrase]
+    head, tail = phrase[: m.start()], phrase[m.end() :]
+    return [p for choice in m.group(1).split("|") for p in expand(head + choice + tail)]
 
 
 def _add(table: dict[str, Form], form: Form) -> None:
@@ -134,9 +146,8 @@ def _add_entry(lex: Lexicon, entry: dict[str, Any]) -> None:
                 _add(table, Form(f"{first} {surname}", f"{given} {canonical}", rule))
 
     for phrase in entry.get("exceptions") or []:
-        lex.exceptions[key(str(phrase))] = rule
-    for regex in entry.get("exception_patterns") or []:
-        lex.exception_patterns.append((regex, rule))
+        for expanded in expand(str(phrase)):
+            lex.exceptions[key(expanded)] = rule
     if entry.get("namesake_surname"):
         for variant in variants:
             lex.namesakes[key(variant)] = rule
@@ -174,21 +185,14 @@ def trie_regex(phrases: list[str]) -> str:
     return emit(trie)
 
 
-def _compile(lex: Lexicon) -> re.Pattern[str]:
-    exceptions = [trie_regex(sorted(lex.exceptions))] if lex.exceptions else []
-    exceptions += [p for p, _ in lex.exception_patterns]
-    exceptions += list(PROTECTED_PATTERNS)
-    if lex.namesakes:
-        prefixes = trie_regex(sorted({key(w) for w in lex.honorifics + lex.given_names}))
-        initial = r"(?-i:[A-Z])\."
-        exceptions.append(
-            f"(?:{prefixes}|{initial}){_SEP}(?:{trie_regex(sorted(lex.namesakes))})"
-        )
-    groups = [f"(?P<keep>{'|'.join(exceptions)})"]
-    if lex.context_forms:
-        words = trie_regex(sorted({key(w) for w in lex.oblast_words}))
-        groups.append(
-            f"(?P<context>{trie_regex(sorted(lex.context_forms))})(?={_SEP}{words}(?!\\w))"
-        )
-    groups.append(f"(?P<variant>{trie_regex(sorted(lex.forms))})")
-    return re.compile(r"(?<!\w)(?:" + "|".join(groups) + r")(?!\w)", re.IGNORECASE)
+def _compile(lex: Lexicon) -> None:
+    phrases = sorted(set(lex.forms) | set(lex.context_forms) | set(lex.exceptions))
+    body = r"(?<!\w)" + trie_regex(phrases) + r"(?!\w)"
+    lex.pattern = re.compile(body)
+    lex.pattern_ignorecase = re.compile(body, re.IGNORECASE)
+    prefixes = trie_regex(sorted({key(w) for w in lex.honorifics + lex.given_names}))
+    lex.person_prefix = re.compile(
+        rf"(?<!\w)(?:(?i:{prefixes})|[A-Z]\.){_SEP}\Z" if prefixes else r"(?!)"
+    )
+    words = trie_regex(sorted({key(w) for w in lex.oblast_words}))
+    lex.oblast_word = re.compile(rf"{_SEP}{words}(?!\w)" if words else r"(?!)", re.IGNORECASE)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from tasks.normalise.lexicon import Form, Lexicon, key
+from tasks.normalise.lexicon import PROTECTED_MARKS, Form, Lexicon, key
 
 _WORD = re.compile(r"\S+")
 
@@ -74,25 +74,60 @@ def _changes_for(text: str, start: int, end: int, form: Form) -> Iterator[Change
         yield Change(start, end, published, match_case(published, form.canonical), form.rule)
 
 
-def _rule_of_kept(lexicon: Lexicon, matched: str) -> str:
-    rule = lexicon.exceptions.get(key(matched))
-    if rule:
-        return rule
-    last = key(matched).split(" ")[-1]
-    return lexicon.namesakes.get(last, "protected")
+def protected_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of tokens that are links, addresses, handles or hashtags (sorted, non-overlapping)."""
+    spans: list[tuple[int, int]] = []
+    for mark in PROTECTED_MARKS.finditer(text):
+        if spans and mark.start() < spans[-1][1]:
+            continue
+        start = mark.start()
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        end = mark.end()
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        spans.append((start, end))
+    return spans
+
+
+def _is_namesake(lexicon: Lexicon, text: str, start: int) -> bool:
+    """True when a given name, an initial or an honorific stands right before `start`."""
+    return lexicon.person_prefix.search(text, max(0, start - 40), start) is not None
 
 
 def scan(lexicon: Lexicon, text: str) -> Normalized:
     """Find every variant and exception in `text` (one pass of the compiled matcher)."""
     changes: list[Change] = []
     kept: list[Kept] = []
-    for m in lexicon.pattern.finditer(text):
-        kind = m.lastgroup
-        if kind == "keep":
-            kept.append(Kept(m.start(), m.end(), m.group(), _rule_of_kept(lexicon, m.group())))
+    protected = protected_spans(text)
+    lowered = text.lower()
+    if len(lowered) == len(text):  # faster than a case-insensitive match, same offsets
+        matches = lexicon.pattern.finditer(lowered)
+    else:
+        matches = lexicon.pattern_ignorecase.finditer(text)
+    i = 0  # index of the first protected span that does not end before the current match
+    for m in matches:
+        start, end = m.span()
+        published = text[start:end]
+        while i < len(protected) and protected[i][1] <= start:
+            i += 1
+        if i < len(protected) and protected[i][0] < end:
+            kept.append(Kept(start, end, published, "protected"))
             continue
-        table = lexicon.context_forms if kind == "context" else lexicon.forms
-        changes.extend(_changes_for(text, m.start(kind), m.end(kind), table[key(m.group(kind))]))
+        k = key(published)
+        rule = lexicon.exceptions.get(k)
+        if rule is not None:
+            kept.append(Kept(start, end, published, rule))
+            continue
+        form = lexicon.forms.get(k)
+        if k in lexicon.context_forms and lexicon.oblast_word.match(text, end):
+            form = lexicon.context_forms[k]
+        if form is None:
+            continue  # a spelling replaced only before an oblast word, and there is none
+        if k in lexicon.namesakes and _is_namesake(lexicon, text, start):
+            kept.append(Kept(start, end, published, lexicon.namesakes[k]))
+            continue
+        changes.extend(_changes_for(text, start, end, form))
     return Normalized(apply(text, changes), changes, kept)
 
 
