@@ -1,0 +1,91 @@
+"""The quotes stage: direct quotes with their speakers, as analysts of the news want them.
+
+`quotes_doc` finds the quotes of one article (body and headline) and who said them;
+`cluster_quotes` then links reports of one utterance across articles and outlets.
+
+Offsets: `start`/`end` index the article's `text_normalized` for body quotes, and its
+`title_normalized` for headline quotes (`is_headline` True); `text` is the same words as
+published, mapped back through the normalisation rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from tasks.batch import StageResult, run_stage
+from tasks.quotes.attribution import Found, Resolver, find_attributed
+from tasks.quotes.cluster import cluster_quotes
+from tasks.quotes.offsets import published_span
+from tasks.records import Doc, content_id
+
+__all__ = ["quotes_doc", "cluster_quotes", "quotes_batch", "cluster_quotes_task", "published_span"]
+
+
+def _entity_lookup() -> Callable[[str], dict | None] | None:
+    """tasks.entities.lookup when that stage is importable; quotes still work without it."""
+    try:
+        from tasks.entities import lookup
+    except Exception:  # noqa: BLE001 - missing or broken entities stage: fall back to names
+        return None
+    return lookup
+
+
+def _row(article_id: str, found: Found, published: str, normalized: str, headline: bool) -> dict[str, Any]:
+    parts = (article_id, "title") if headline else (article_id,)
+    return {
+        "quote_id": content_id(*parts, str(found.start), str(found.end)),
+        "article_id": article_id,
+        "text": published,
+        "text_normalized": normalized,
+        "speaker": found.speaker,
+        "speaker_entity_id": found.speaker_entity_id,
+        "speaker_surface": found.speaker_surface,
+        "verb": found.verb,
+        "start": found.start,
+        "end": found.end,
+        "is_partial": found.is_partial,
+        "is_headline": headline,
+        "quote_cluster_id": None,
+    }
+
+
+def quotes_doc(doc: Doc) -> None:
+    """Set doc.quotes: every direct quote of the body and headline, with its speaker."""
+    body = doc.text_normalized or doc.text or ""
+    published_body = doc.text or body
+    article_id = doc.article_id or content_id(published_body)
+    lookup = _entity_lookup()
+    found, _, resolver = find_attributed(
+        body, lambda masked: Resolver(body, masked, list(doc.mentions or []), lookup)
+    )
+    changes = [r for r in doc.normalizations or [] if r.get("field", "text") == "text"]
+    rows = []
+    for f in found:
+        ps, pe = published_span(changes, f.start, f.end) if doc.text_normalized else (f.start, f.end)
+        rows.append(_row(article_id, f, published_body[ps:pe], body[f.start : f.end], False))
+    title = doc.title_normalized or doc.title
+    if title:
+        published_title = doc.title or title
+        title_changes = [r for r in doc.normalizations or [] if r.get("field") == "title"]
+        hfound, _, _ = find_attributed(title, headline=True, resolver=resolver)
+        for f in hfound:
+            ps, pe = (
+                published_span(title_changes, f.start, f.end) if doc.title_normalized else (f.start, f.end)
+            )
+            rows.append(_row(article_id, f, published_title[ps:pe], title[f.start : f.end], True))
+    doc.quotes = rows
+
+
+@task(name="quotes", cache_policy=NO_CACHE)
+def quotes_batch(docs: list[Doc]) -> StageResult:
+    return run_stage("quotes", quotes_doc, docs)
+
+
+@task(name="cluster-quotes", cache_policy=NO_CACHE)
+def cluster_quotes_task(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Cluster all quote rows of a run in place; returns them for chaining."""
+    cluster_quotes(rows)
+    return rows

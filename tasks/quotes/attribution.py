@@ -1,0 +1,622 @@
+"""Who said it: find each quote's attribution and resolve it to a named speaker.
+
+Attribution is looked for where reporters put it, in this order: right after the quote
+(`"...," he said` / `said Zelensky`), before it in the same sentence (`Zelensky said: "..."`,
+`Macron stated that "..."`, `..., saying: "..."`), at the end of the sentence
+(`a "compromise", Zelensky said`), then from the previous quote of a run of quotes (a second
+sentence or paragraph of the same speech). Pronouns go to the nearest preceding compatible
+person outside quotes; descriptions ("the Ukrainian leader") to a person of that role and country
+the article names.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from tasks.quotes.lexicon import Lexicon, lexicon
+from tasks.quotes.marks import QuoteSpan, find_quotes
+from tasks.quotes.phrases import (
+    INDEFINITE,
+    MASK,
+    SpeakerPhrase,
+    Token,
+    backward_phrase,
+    forward_phrase,
+    is_verb,
+    tokenize,
+)
+
+_TERMINAL = ".!?…"
+_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+
+
+@dataclass
+class Found:
+    """A quote with its attribution, offsets into the text it was found in."""
+
+    start: int
+    end: int
+    is_partial: bool
+    phrase: SpeakerPhrase | None = None
+    verb: str | None = None
+    speaker: str | None = None
+    speaker_entity_id: str | None = None
+    speaker_surface: str | None = None
+    paragraph: int = 0
+    starts_paragraph: bool = False
+    inherited: bool = False
+
+
+@dataclass
+class Person:
+    start: int
+    end: int
+    name: str
+    entity_id: str | None
+    gender: str | None  # "m" | "f" | None
+    is_org: bool = False
+
+
+class Resolver:
+    """Turns speaker phrases into canonical names, using the article's mentions and names."""
+
+    def __init__(self, body: str, body_masked: str, mentions: list[dict[str, Any]], lookup: Callable | None):
+        self.lex = lexicon()
+        self.body = body
+        self.mentions = sorted(
+            (m for m in mentions if m.get("start") is not None and m.get("end") is not None),
+            key=lambda m: (m["start"], m["end"]),
+        )
+        self.lookup = lookup
+        self._lookup_cache: dict[str, dict | None] = {}
+        self.persons: list[Person] = []
+        self.titled: list[tuple[int, str | None, str | None, Person]] = []  # (pos, role, country, person)
+        self.article_names: list[tuple[str, str | None]] = []  # (name, entity_id), canonical first
+        for m in self.mentions:
+            if m.get("name"):
+                self.article_names.append((m["name"], m.get("entity_id")))
+        self._index_body(body_masked)
+
+    # --- lookups -------------------------------------------------------------------------
+    def _lookup(self, name: str) -> dict | None:
+        if not self.lookup or not name:
+            return None
+        if name not in self._lookup_cache:
+            try:
+                self._lookup_cache[name] = self.lookup(name)
+            except Exception:  # noqa: BLE001 - a broken lookup must not cost the quote
+                self._lookup_cache[name] = None
+        return self._lookup_cache[name]
+
+    def _mention_at(self, start: int, end: int) -> dict | None:
+        best, best_overlap = None, 0
+        for m in self.mentions:
+            if m["start"] >= end:
+                break
+            overlap = min(end, m["end"]) - max(start, m["start"])
+            if overlap > 0:
+                score = overlap + (1000 if m.get("type") == "PERSON" else 0)
+                if score > best_overlap:
+                    best, best_overlap = m, score
+        return best
+
+    # --- names ---------------------------------------------------------------------------
+    def canonical(self, surface: str, bare: str, span: tuple[int, int] | None) -> tuple[str, str | None, bool]:
+        """(name, entity_id, is_org) for a name phrase: mention, then lookup, then the article's fuller name."""
+        if span is not None:
+            m = self._mention_at(*span)
+            if m is not None and m.get("name"):
+                return m["name"], m.get("entity_id"), m.get("type") not in (None, "PERSON")
+        for cand in (bare, surface):
+            hit = self._lookup(cand)
+            if hit:
+                return hit["name"], hit.get("entity_id"), hit.get("type") not in (None, "PERSON")
+        fuller = self._expand(bare)
+        if fuller is not None:
+            name, eid = fuller
+            if eid is None:
+                hit = self._lookup(name)
+                if hit:
+                    return hit["name"], hit.get("entity_id"), hit.get("type") not in (None, "PERSON")
+            return name, eid, False
+        return bare, None, bare.lower() in self.lex.place_of
+
+    def _expand(self, bare: str) -> tuple[str, str | None] | None:
+        """`Zelensky` -> the article's `Vladimir Zelensky` (same surname, more words)."""
+        words = bare.split()
+        if not words:
+            return None
+        last = _fold(words[-1])
+        best = None
+        for name, eid in self.article_names:
+            parts = name.split()
+            if len(parts) > len(words) and _fold(parts[-1]) == last:
+                if best is None or (eid and not best[1]) or (bool(eid) == bool(best[1]) and len(name) > len(best[0])):
+                    best = (name, eid)
+        return best
+
+    def _gender(self, surface: str, bare: str) -> str | None:
+        for w in surface.split():
+            w = w.lower().rstrip(".")
+            if w in self.lex.honorifics.get("male", ()):
+                return "m"
+            if w in self.lex.honorifics.get("female", ()):
+                return "f"
+        first = bare.split()[0].lower() if bare.split() else ""
+        return self.lex.given_gender.get(first)
+
+    # --- indexing the article's people ----------------------------------------------------
+    def _index_body(self, masked: str) -> None:
+        """Collect people: PERSON mentions, subjects of reporting verbs, titled names."""
+        lex = self.lex
+        for m in self.mentions:
+            if m.get("type") == "PERSON" and MASK not in masked[m["start"] : m["end"]]:
+                surface = self.body[m["start"] : m["end"]]
+                self.persons.append(
+                    Person(m["start"], m["end"], m["name"], m.get("entity_id"), self._gender(surface, m["name"]))
+                )
+        toks = tokenize(masked)
+        seen: set[tuple[int, int]] = set()
+        for n, tok in enumerate(toks):
+            phrase = None
+            if is_verb(tok, lex):
+                j = _skip_back(toks, n - 1, lex)
+                phrase = backward_phrase(toks, j, lex)
+            elif tok.kind == "w" and (lex.is_honorific(tok.text) or tok.low in lex.title_words) and (
+                n == 0 or not toks[n - 1].cap
+            ):
+                got = forward_phrase(toks, n, lex)
+                phrase = got[0] if got else None
+            if phrase is None or phrase.kind != "name" or (phrase.start, phrase.end) in seen:
+                continue
+            seen.add((phrase.start, phrase.end))
+            self._add_name(phrase)
+        # Appositions: "the country's leader, Vladimir Zelensky," / "Kaja Kallas, the EU's top diplomat,"
+        for n, tok in enumerate(toks):
+            if tok.text != ",":
+                continue
+            left = backward_phrase(toks, n - 1, lex)
+            right = forward_phrase(toks, n + 1, lex)
+            if left is None or right is None:
+                continue
+            right_phrase, after = right
+            if after < len(toks) and toks[after].text not in ",." and not is_verb(toks[after], lex):
+                continue
+            pair = (left, right_phrase)
+            desc = next((p for p in pair if p.kind == "description" and p.determiner not in INDEFINITE), None)
+            name = next((p for p in pair if p.kind == "name"), None)
+            if desc is None or name is None:
+                continue
+            person = self._add_name(name)
+            self.titled.append((name.start, desc.role, self._country(desc), person))
+        self.persons.sort(key=lambda p: p.end)
+        self.titled.sort(key=lambda t: t[0])
+
+    def _add_name(self, phrase: SpeakerPhrase) -> Person:
+        surface = self.body[phrase.start : phrase.end]
+        bare = self.body[phrase.name_start : phrase.name_end]
+        name, eid, is_org = self.canonical(surface, bare, (phrase.name_start, phrase.name_end))
+        person = Person(phrase.start, phrase.end, name, eid, self._gender(surface, bare), is_org)
+        if not is_org and not surface.lower().startswith("the "):
+            self.persons.append(person)
+        if len(bare.split()) > 1:
+            self.article_names.append((bare, None))
+        if phrase.titles:
+            role = None
+            for w in phrase.titles:
+                role = self.lex.role_of.get(w, role)
+            two = " ".join(phrase.titles[-2:])
+            role = self.lex.role_of.get(two, role)
+            country = next((self.lex.place_of[w] for w in phrase.titles if w in self.lex.place_of), None)
+            if role:
+                self.titled.append((phrase.start, role, country, person))
+        return person
+
+    def _country(self, desc: SpeakerPhrase) -> str | None:
+        for w in desc.titles:
+            w2 = re.sub(r"['’]s$", "", w)
+            if w in self.lex.place_of:
+                return self.lex.place_of[w]
+            if w2 in self.lex.place_of:
+                return self.lex.place_of[w2]
+        return None
+
+    # --- resolving phrases ----------------------------------------------------------------
+    def resolve(self, phrase: SpeakerPhrase, text: str, in_body: bool) -> tuple[str | None, str | None, str]:
+        """(speaker, speaker_entity_id, speaker_surface) for a phrase found in `text`."""
+        surface = text[phrase.start : phrase.end]
+        if phrase.kind == "name":
+            bare = text[phrase.name_start : phrase.name_end]
+            name, eid, _ = self.canonical(surface, bare, (phrase.name_start, phrase.name_end) if in_body else None)
+            return name, eid, surface
+        if phrase.kind == "pronoun":
+            if phrase.plural:
+                return None, None, surface
+            gender = self.lex.pronouns.get(surface.lower(), {}).get("gender")
+            person = self.nearest_person(phrase.start if in_body else len(self.body), gender)
+            return (person.name, person.entity_id, surface) if person else (None, None, surface)
+        # description
+        if phrase.plural or phrase.determiner in INDEFINITE or phrase.determiner is None and not in_body:
+            return None, None, surface
+        if phrase.determiner is None:
+            return None, None, surface
+        person = self.by_role(phrase.role, self._country(phrase), phrase.start if in_body else len(self.body))
+        return (person.name, person.entity_id, surface) if person else (None, None, surface)
+
+    def nearest_person(self, pos: int, gender: str | None) -> Person | None:
+        idx = bisect.bisect_right([p.end for p in self.persons], pos)
+        for p in reversed(self.persons[:idx]):
+            if p.is_org:
+                continue
+            if gender in ("m", "f") and p.gender and p.gender != gender:
+                continue
+            return p
+        return None
+
+    def by_role(self, role: str | None, country: str | None, pos: int) -> Person | None:
+        if role is None:
+            return None
+        lex = self.lex
+        best = None
+        for at, held, held_country, person in self.titled:
+            if held is None or not lex.roles_compatible(role, held):
+                continue
+            if country and held_country and country != held_country:
+                continue
+            rank = (
+                country is not None and held_country == country,
+                at <= pos,
+                -abs(pos - at),
+            )
+            if best is None or rank > best[0]:
+                best = (rank, person)
+        if best is not None and (country is None or best[0][0]):
+            return best[1]
+        # Well-known office holders, only when this article names them.
+        for holder in lex.office_holders:
+            if country and holder.country != country:
+                continue
+            if not any(lex.roles_compatible(role, r) for r in holder.roles):
+                continue
+            for alias in (holder.name, *holder.aliases):
+                m = re.search(r"\b" + re.escape(alias) + r"\b", self.body)
+                if m:
+                    name, eid, _ = self.canonical(alias, alias, (m.start(), m.end()))
+                    return Person(m.start(), m.end(), name, eid, None)
+        return best[1] if best is not None else None
+
+
+def _fold(s: str) -> str:
+    import unicodedata
+
+    s = unicodedata.normalize("NFKD", s)
+    return "".join(c for c in s if not unicodedata.combining(c)).lower().rstrip("'’s")
+
+
+def _skip_back(toks: list[Token], j: int, lex: Lexicon) -> int:
+    """Step back over auxiliaries and adverbs between a subject and its verb."""
+    while j >= 0 and toks[j].kind == "w" and (toks[j].low in lex.skip_words or toks[j].low.endswith("ly")):
+        j -= 1
+    return j
+
+
+def _skip_forward(toks: list[Token], i: int, lex: Lexicon) -> int:
+    while i < len(toks) and toks[i].kind == "w" and (toks[i].low in lex.skip_words or toks[i].low.endswith("ly")):
+        i += 1
+    return i
+
+
+# --- sentences -------------------------------------------------------------------------------
+
+
+def sentence_spans(masked: str, text: str, quotes: list[QuoteSpan], lex: Lexicon) -> list[tuple[int, int]]:
+    """Sentence boundaries of the masked text; a quote ending in . ! ? may end a sentence."""
+    cuts = {0, len(masked)}
+    for m in re.finditer(r"\n\s*", masked):
+        cuts.add(m.start())
+        cuts.add(m.end())
+    for m in re.finditer(r"[.!?…]+(?=\s+[A-Z\x01\d(\[“\"‘'])", masked):
+        before = masked[: m.start()]
+        word = re.search(r"([\w.]+)$", before)
+        if m.group(0) == "." and word:
+            w = word.group(1).lower()
+            if w in lex.abbreviations or (len(w) == 1 and w.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", w):
+                continue
+        cuts.add(m.end())
+    for q in quotes:
+        inner = text[q.open_end : q.close_start].rstrip()
+        nxt = re.match(r"\s+([A-Z\x01“\"‘'])", masked[q.close_end :])
+        if inner and inner[-1] in _TERMINAL and nxt:
+            cuts.add(q.close_end)
+    ordered = sorted(cuts)
+    spans = []
+    for a, b in zip(ordered, ordered[1:]):
+        if masked[a:b].strip():
+            spans.append((a, b))
+    return spans
+
+
+# --- the attribution search -------------------------------------------------------------------
+
+
+@dataclass
+class Attribution:
+    phrase: SpeakerPhrase
+    verb: str | None
+
+
+def _after(toks: list[Token], n: int, lex: Lexicon) -> Attribution | None:
+    """`"...," he said` / `"...," said Zelensky` / `"..." – Zelensky`, starting at token n."""
+    k = n
+    while k < len(toks) and k - n < 2 and toks[k].text in ",.!?–—-:":
+        k += 1
+    if k >= len(toks):
+        return None
+    if is_verb(toks[k], lex):
+        got = forward_phrase(toks, k + 1, lex)
+        if got and got[0].kind != "pronoun" or got and toks[k].low in ("says", "said"):
+            return Attribution(got[0], toks[k].low)
+        return None
+    got = forward_phrase(toks, k, lex)
+    if got is None:
+        return None
+    phrase, after = got
+    v = _skip_forward(toks, after, lex)
+    if v < len(toks) and is_verb(toks[v], lex):
+        return Attribution(phrase, toks[v].low)
+    if v < len(toks) and toks[v].text == "," and phrase.kind == "name":  # "Zelensky, the president, said"
+        for w in range(v + 1, min(len(toks), v + 12)):
+            if toks[w].text == ",":
+                v2 = _skip_forward(toks, w + 1, lex)
+                if v2 < len(toks) and is_verb(toks[v2], lex):
+                    return Attribution(phrase, toks[v2].low)
+                break
+    if v >= len(toks) or toks[v].text in ".":
+        if toks[k - 1].text in "–—-" and phrase.kind == "name":  # headline: "'...' – Zelensky"
+            return Attribution(phrase, None)
+    return None
+
+
+def _subject_of(toks: list[Token], v: int, lo: int, lex: Lexicon) -> SpeakerPhrase | None:
+    """The subject of the verb at v, looking no further back than lo."""
+    j = _skip_back(toks, v - 1, lex)
+    if j < lo:
+        return None
+    if toks[j].text == ",":
+        # "Hegseth, speaking at NATO headquarters, stated" / "the leader, Vladimir Zelensky, said"
+        k = j - 1
+        while k >= lo and toks[k].text != "," and toks[k].kind != "q":
+            k -= 1
+        inner = forward_phrase(toks, k + 1, lex)
+        if inner and inner[1] == j and inner[0].kind == "name":
+            return inner[0]
+        if k < lo or toks[k].text != ",":
+            return None
+        return backward_phrase(toks, k - 1, lex) if k - 1 >= lo else None
+    phrase = backward_phrase(toks, j, lex)
+    if phrase is not None and phrase.start < toks[lo].start:
+        return None
+    return phrase
+
+
+def _main_subject(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Attribution | None:
+    """Subject of the sentence toks[lo:hi]: of an earlier reporting verb, or its first phrase."""
+    for v in range(hi - 1, lo - 1, -1):
+        if is_verb(toks[v], lex) and not toks[v].low.endswith("ing"):
+            subj = _subject_of(toks, v, lo, lex)
+            if subj is not None:
+                return Attribution(subj, toks[v].low)
+    p = lo
+    if p < hi and toks[p].kind == "w" and (toks[p].low in lex.stopwords or toks[p].low.endswith("ing")):
+        while p < hi and toks[p].text != ",":
+            p += 1
+        p += 1
+    got = forward_phrase(toks, p, lex) if p < hi else None
+    if got and got[1] <= hi:
+        return Attribution(got[0], None)
+    return None
+
+
+def _before(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Attribution | None:
+    """Attribution in toks[lo:hi], the sentence before the quote."""
+    for v in range(hi - 1, lo - 1, -1):
+        tok = toks[v]
+        if tok.low == "according" and v + 1 < hi and toks[v + 1].low == "to":
+            got = forward_phrase(toks, v + 2, lex)
+            if got:
+                return Attribution(got[0], "according to")
+        if not is_verb(tok, lex):
+            continue
+        if tok.low.endswith("ing"):
+            if v - 1 >= lo and toks[v - 1].text == ",":
+                main = _main_subject(toks, lo, v - 1, lex)
+                if main is not None:
+                    return Attribution(main.phrase, tok.low)
+            continue
+        subj = _subject_of(toks, v, lo, lex)
+        if subj is not None:
+            return Attribution(subj, tok.low)
+    if hi - 1 >= lo and toks[hi - 1].text == ":":
+        return _main_subject(toks, lo, hi - 1, lex)
+    return None
+
+
+def _end_of_sentence(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Attribution | None:
+    """`..., Zelensky said.` / `..., said Zelensky.` after a quote inside the sentence."""
+    for c in range(lo, hi):
+        if toks[c].text != ",":
+            continue
+        got = _after(toks[: hi], c, lex)
+        if got is not None:
+            return got
+    return None
+
+
+def _by(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Attribution | None:
+    """`regarded as a good "compromise" by the Ukrainian leader`."""
+    if lo < hi and toks[lo].low == "by":
+        got = forward_phrase(toks, lo + 1, lex)
+        if got and got[0].kind != "pronoun":
+            return Attribution(got[0], None)
+    return None
+
+
+def is_full(before: list[Token], lex: Lexicon) -> bool:
+    """A quote standing as its own sentence(s), not a fragment embedded in the reporter's."""
+    words = [t for t in before if t.kind != "q"]
+    if not before or not words:
+        return True
+    last = before[-1]
+    if last.text == ":":
+        return True
+    if last.kind == "q":
+        return True
+    if last.text == ",":
+        # split quote or attribution first: `"A," he said, "B."` / `Zelensky declared, "B."`
+        j = len(before) - 2
+        while j >= 0 and before[j].kind == "w" and not is_verb(before[j], lex) and j > len(before) - 8:
+            j -= 1
+        return j >= 0 and is_verb(before[j], lex)
+    if is_verb(last, lex):
+        return True
+    return False
+
+
+# --- the per-text driver ----------------------------------------------------------------------
+
+
+def _furniture_paragraphs(text: str, quotes: list[QuoteSpan], lex: Lexicon) -> list[tuple[int, int]]:
+    """Paragraph spans that are page furniture: related-link headlines, read-more lines."""
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        para = m.group(0).strip()
+        if not para:
+            continue
+        low = para.lower()
+        if low.startswith(lex.furniture):
+            out.append((m.start(), m.end()))
+            continue
+        tail = para.rstrip("\"'“”’‘»« ")
+        ends_sentence = bool(tail) and (tail[-1] in ".!?…:;," or (para[-1] in ")"))
+        if ends_sentence or len(para.split()) > 30:
+            continue
+        inside = [q for q in quotes if m.start() <= q.open_start < m.end()]
+        if inside and all(q.close_end <= m.end() and q.closed for q in inside):
+            out.append((m.start(), m.end()))
+    return out
+
+
+def _is_name_not_quote(text: str, q: QuoteSpan, before: list[Token], sentence_has_verb: bool, lex: Lexicon) -> bool:
+    """Titles of works and names in quote marks (`the film "Oppenheimer"`, `dubbed "Spiderweb"`)."""
+    inner = text[q.open_end : q.close_start].strip(" ,.")
+    words = _WORD.findall(inner)
+    if not words:
+        return True
+    title_case = all(w[0].isupper() for w in words if len(w) > 3) and words[0][0].isupper()
+    prev = " ".join(t.low for t in before[-3:] if t.kind == "w")
+    for cue in lex.works:
+        if re.search(r"\b" + re.escape(cue) + r"$", prev) or re.search(r"\b" + re.escape(cue) + r"\b", prev):
+            if cue in ("called", "known as", "named", "dubbed", "titled", "entitled") and not title_case:
+                return False
+            if len(words) <= 8:
+                return True
+    if title_case and len(words) <= 4 and before and not sentence_has_verb and inner[-1:] not in _TERMINAL:
+        return True
+    return False
+
+
+def find_attributed(text: str, resolver_factory: Callable[[str], Resolver] | None = None, *, headline: bool = False,
+                    resolver: Resolver | None = None) -> tuple[list[Found], str, Resolver | None]:
+    """Quotes of `text` with their attributions (speaker resolved if a resolver is given)."""
+    lex = lexicon()
+    spans = find_quotes(text)
+    # Blank out every quote (paragraph breaks inside a multi-paragraph quote included).
+    masked_chars = list(text)
+    for q in spans:
+        masked_chars[q.open_start : q.close_end] = MASK * (q.close_end - q.open_start)
+    masked = "".join(masked_chars)
+    if resolver is None and resolver_factory is not None:
+        resolver = resolver_factory(masked)
+    toks = tokenize(masked)
+    starts = [t.start for t in toks]
+    sentences = sentence_spans(masked, text, spans, lex)
+    sent_starts = [s for s, _ in sentences]
+    furniture = [] if headline else _furniture_paragraphs(text, spans, lex)
+    para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", text)]
+
+    found: list[Found] = []
+    for q in spans:
+        if any(a <= q.open_start < b for a, b in furniture):
+            continue
+        s_idx = bisect.bisect_right(sent_starts, q.open_start) - 1
+        s_start, s_end = sentences[s_idx]
+        lo = bisect.bisect_left(starts, s_start)
+        qi = bisect.bisect_left(starts, q.open_start)  # the masked quote token
+        hi = bisect.bisect_left(starts, s_end)
+        # The masked token may start before the quote if two quotes touch; find ours.
+        while qi < len(toks) and toks[qi].end <= q.open_start:
+            qi += 1
+        qend = qi
+        while qend < len(toks) and toks[qend].start < q.close_end:
+            qend += 1
+        before = toks[lo:qi]
+        sentence_has_verb = any(is_verb(t, lex) for t in toks[lo:hi])
+        if _is_name_not_quote(text, q, before, sentence_has_verb, lex):
+            continue
+        start, end = _trim(text, q.open_end, q.close_start)
+        if start >= end:
+            continue
+        full = is_full(before, lex) and not _fragment_inside(toks, qend, hi)
+        attribution = (
+            _after(toks[:hi], qend, lex)
+            or _before(toks, lo, qi, lex)
+            or _end_of_sentence(toks, qend, hi, lex)
+            or (None if full else _by(toks, qend, hi, lex))
+        )
+        para = bisect.bisect_right(para_starts, q.open_start) - 1
+        f = Found(
+            start,
+            end,
+            not full,
+            attribution.phrase if attribution else None,
+            attribution.verb if attribution else None,
+            paragraph=para,
+            starts_paragraph=not text[para_starts[para] : q.open_start].strip(),
+        )
+        found.append(f)
+    if resolver is not None:
+        for f in found:
+            if f.phrase is not None:
+                f.speaker, f.speaker_entity_id, f.speaker_surface = resolver.resolve(f.phrase, text, not headline)
+    _inherit(found)
+    return found, masked, resolver
+
+
+def _fragment_inside(toks: list[Token], qend: int, hi: int) -> bool:
+    """The sentence goes on after the quote with more of the reporter's words (not an attribution)."""
+    return False
+
+
+def _inherit(found: list[Found]) -> None:
+    """An unattributed full quote continues the previous quote's speech (same or previous paragraph)."""
+    prev: Found | None = None
+    for f in found:
+        if f.phrase is None and not f.is_partial and prev is not None:
+            if prev.paragraph == f.paragraph or (f.starts_paragraph and prev.paragraph == f.paragraph - 1):
+                f.speaker, f.speaker_entity_id = prev.speaker, prev.speaker_entity_id
+                f.speaker_surface, f.verb, f.phrase = prev.speaker_surface, prev.verb, prev.phrase
+                f.inherited = True
+        if f.phrase is not None:
+            prev = f
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Quoted words without surrounding spaces or the comma that stands in for a full stop."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+        end -= 1
+    return start, end

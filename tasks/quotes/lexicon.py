@@ -1,0 +1,113 @@
+"""The word lists quote attribution reads, loaded once from the data files beside this module."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).parent
+
+
+def _lines(name: str) -> list[str]:
+    out = []
+    for line in (HERE / name).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
+def _yaml(name: str):
+    return yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class OfficeHolder:
+    name: str
+    aliases: tuple[str, ...]
+    country: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    verbs: dict[str, str]  # inflected form -> lemma
+    verb_phrases: tuple[str, ...]
+    skip_words: frozenset[str]
+    pronouns: dict[str, dict]
+    furniture: tuple[str, ...]
+    abbreviations: frozenset[str]
+    works: tuple[str, ...]
+    honorifics: dict[str, frozenset[str]]  # gender -> honorifics (lowercase, no dot)
+    title_words: frozenset[str]
+    role_of: dict[str, str]  # description noun phrase -> role
+    compatible_roles: dict[str, frozenset[str]]
+    place_of: dict[str, str]  # word -> country/bloc
+    office_holders: tuple[OfficeHolder, ...]
+    given_gender: dict[str, str]  # given name (lowercase) -> "m" | "f"
+    stopwords: frozenset[str]
+
+    @property
+    def role_pattern(self) -> str:
+        """Regex alternation of role nouns, longest first, for descriptions."""
+        nouns = sorted(self.role_of, key=len, reverse=True)
+        return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in nouns)
+
+    def is_honorific(self, word: str) -> bool:
+        w = word.lower().rstrip(".")
+        return any(w in s for s in self.honorifics.values())
+
+    def roles_compatible(self, wanted: str, held: str) -> bool:
+        return held in self.compatible_roles.get(wanted, frozenset({wanted}))
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    verbs: dict[str, str] = {}
+    for line in _lines("reporting_verbs.txt"):
+        forms = line.split()
+        for form in forms:
+            verbs.setdefault(form.lower(), forms[0].lower())
+    titles = _yaml("titles.yaml")
+    honorifics = {
+        g: frozenset(w.lower().rstrip(".") for w in words) for g, words in titles["honorifics"].items()
+    }
+    role_of = {}
+    for role, nouns in titles["roles"].items():
+        for noun in nouns:
+            role_of[noun.lower()] = role
+    compatible = {k: frozenset(v) for k, v in titles["compatible_roles"].items()}
+    place_of = {}
+    for place, words in _yaml("places.yaml").items():
+        for w in words:
+            place_of[str(w).lower()] = place
+    holders = tuple(
+        OfficeHolder(h["name"], tuple(h.get("aliases", [])), h["country"], tuple(h.get("roles", [])))
+        for h in _yaml("office_holders.yaml")
+    )
+    given = _yaml("given_names.yaml")
+    given_gender = {}
+    for g, key in (("female", "f"), ("male", "m")):
+        for n in given[g]:
+            given_gender.setdefault(str(n).lower(), key)
+    return Lexicon(
+        verbs=verbs,
+        verb_phrases=tuple(p.lower() for p in _lines("verb_phrases.txt")),
+        skip_words=frozenset(w.lower() for w in _lines("skip_words.txt")),
+        pronouns={k.lower(): v for k, v in _yaml("pronouns.yaml").items()},
+        furniture=tuple(p.lower() for p in _lines("furniture.txt")),
+        abbreviations=frozenset(a.lower() for a in _lines("abbreviations.txt")),
+        works=tuple(w.lower() for w in _lines("works.txt")),
+        honorifics=honorifics,
+        title_words=frozenset(w.lower() for w in titles["title_words"]),
+        role_of=role_of,
+        compatible_roles=compatible,
+        place_of=place_of,
+        office_holders=holders,
+        given_gender=given_gender,
+        stopwords=frozenset(w.lower() for w in _lines("stopwords.txt")),
+    )

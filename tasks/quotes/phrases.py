@@ -1,0 +1,214 @@
+"""Tokens and speaker phrases: the names, pronouns and descriptions that can say something.
+
+Works on a *masked* text, where every quoted span is blanked out, so that words inside quotes
+("I", "Putin") are never taken for the reporter's attribution.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tasks.quotes.lexicon import Lexicon
+
+MASK = "\x01"
+TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|\x01+|[^\W_][\w’'\-]*|[^\w\s]")
+DETERMINERS = frozenset({"the", "a", "an", "another", "one", "his", "her", "its", "their", "our"})
+INDEFINITE = frozenset({"a", "an", "another", "one"})
+PARTICLES = frozenset({"de", "van", "von", "der", "den", "bin", "al", "da", "di", "du", "la", "le", "del", "dos", "ibn"})
+POSSESSIVE = re.compile(r"['’]s?$")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    kind: str  # "w" word, "q" masked quote, "p" punctuation
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+    @property
+    def cap(self) -> bool:
+        return self.kind == "w" and self.text[0].isupper()
+
+
+def tokenize(masked: str) -> list[Token]:
+    out = []
+    for m in TOKEN_RE.finditer(masked):
+        s = m.group(0)
+        kind = "q" if s[0] == MASK else ("w" if s[0].isalnum() else "p")
+        out.append(Token(s, m.start(), m.end(), kind))
+    return out
+
+
+@dataclass
+class SpeakerPhrase:
+    """How a sentence names whoever speaks: a name, a pronoun or a description."""
+
+    kind: str  # "name" | "pronoun" | "description"
+    start: int
+    end: int
+    name_start: int = 0  # for names: the bare name, titles stripped
+    name_end: int = 0
+    titles: list[str] = field(default_factory=list)  # lowercase title/modifier words
+    determiner: str | None = None
+    role: str | None = None
+    plural: bool = False
+
+
+def is_verb(tok: Token, lex: Lexicon) -> bool:
+    return tok.kind == "w" and tok.low in lex.verbs
+
+
+def _is_title(tok: Token, lex: Lexicon) -> bool:
+    low = tok.low.rstrip(".")
+    return low in lex.title_words or lex.is_honorific(low) or (tok.cap and low in lex.place_of)
+
+
+def _role_backward(toks: list[Token], j: int, lex: Lexicon) -> tuple[int, str, bool] | None:
+    """If toks[..j] ends with a role noun ("foreign minister", "officials"), its first index and role."""
+    for width in (3, 2, 1):
+        i = j - width + 1
+        if i < 0 or any(t.kind != "w" for t in toks[i : j + 1]):
+            continue
+        phrase = " ".join(t.low for t in toks[i : j + 1])
+        if phrase in lex.role_of:
+            return i, lex.role_of[phrase], False
+        if phrase.endswith("s") and phrase[:-1] in lex.role_of:
+            return i, lex.role_of[phrase[:-1]], True
+        if phrase.endswith("men") and phrase[:-3] + "man" in lex.role_of:  # spokesmen
+            return i, lex.role_of[phrase[:-3] + "man"], True
+    return None
+
+
+def _description_backward(toks: list[Token], j: int, lex: Lexicon) -> SpeakerPhrase | None:
+    hit = _role_backward(toks, j, lex)
+    if hit is None:
+        return None
+    i, role, plural = hit
+    mods: list[str] = []
+    det = None
+    k = i - 1
+    while k >= 0 and len(mods) <= 4:
+        t = toks[k]
+        if t.kind != "w":
+            break
+        if t.low in DETERMINERS:
+            det = t.low
+            break
+        if t.low in lex.verbs or (t.low in lex.stopwords and t.low not in lex.place_of):
+            break
+        mods.append(t.low)
+        k -= 1
+    start = toks[k].start if det else toks[k + 1].start
+    if det is None and k >= 0 and toks[k].kind == "w" and not mods:
+        # "Zelensky adviser said" is a name with a title; a bare role after a word is not a speaker
+        return None
+    return SpeakerPhrase(
+        "description", start, toks[j].end, titles=list(reversed(mods)), determiner=det, role=role, plural=plural
+    )
+
+
+def backward_phrase(toks: list[Token], j: int, lex: Lexicon) -> SpeakerPhrase | None:
+    """The speaker phrase ending at token j (inclusive), if there is one."""
+    if j < 0 or toks[j].kind != "w":
+        return None
+    t = toks[j]
+    if t.low in lex.pronouns:
+        return SpeakerPhrase("pronoun", t.start, t.end, plural=bool(lex.pronouns[t.low].get("plural")))
+    if POSSESSIVE.search(t.text) and t.text[-1] != "s" or t.text.endswith(("'s", "’s")):
+        return None  # "Zelensky's comments said" – a possessive is not the subject
+    desc = _description_backward(toks, j, lex)
+    if desc is not None:
+        return desc
+    if not t.cap or t.low in lex.stopwords or t.low in lex.verbs:
+        return None
+    i = j
+    while i - 1 >= 0:
+        p = toks[i - 1]
+        if p.kind == "w" and (
+            (p.cap and p.low not in lex.stopwords and p.low not in lex.verbs)
+            or (p.low in PARTICLES and i - 2 >= 0 and toks[i - 2].cap)
+            or _is_title(p, lex)
+        ):
+            i -= 1
+        elif p.text == "." and i - 2 >= 0 and (lex.is_honorific(toks[i - 2].text) or len(toks[i - 2].text) == 1):
+            i -= 1  # "Mr. Smith", "J. Smith"
+        else:
+            break
+    return _name_from(toks, i, j, lex)
+
+
+def forward_phrase(toks: list[Token], i: int, lex: Lexicon) -> tuple[SpeakerPhrase, int] | None:
+    """The speaker phrase starting at token i, and the index after it."""
+    if i >= len(toks) or toks[i].kind != "w":
+        return None
+    t = toks[i]
+    if t.low in lex.pronouns:
+        return SpeakerPhrase("pronoun", t.start, t.end, plural=bool(lex.pronouns[t.low].get("plural"))), i + 1
+    j = i
+    det = None
+    if t.low in DETERMINERS:
+        det = t.low
+        j += 1
+    k = j
+    while k < len(toks) and k - j < 7:
+        p = toks[k]
+        if p.kind == "w" and (
+            (p.cap and p.low not in lex.stopwords and p.low not in lex.verbs)
+            or (p.low in PARTICLES and k > j and toks[k - 1].cap)
+            or (_is_title(p, lex) and p.low not in lex.verbs)
+            or (det and p.low not in lex.verbs and p.low not in lex.stopwords and p.low not in DETERMINERS)
+        ):
+            k += 1
+        elif p.text == "." and k > j and (lex.is_honorific(toks[k - 1].text) or len(toks[k - 1].text) == 1):
+            k += 1
+        else:
+            break
+    if k == j:
+        return None
+    # A description ends at its role noun; anything after a role noun must be a name.
+    for end in range(k - 1, j - 1, -1):
+        desc = _description_backward(toks, end, lex)
+        if desc is not None and (desc.start == toks[i].start or desc.start == toks[j].start):
+            rest = toks[end + 1 : k]
+            if rest and all(r.cap for r in rest):
+                name = _name_from(toks, j, k - 1, lex)
+                if name is not None:
+                    return name, k
+            desc.determiner = det
+            desc.start = toks[i].start
+            return desc, end + 1
+    if det and det not in ("the",):
+        return None
+    name = _name_from(toks, j, k - 1, lex)
+    if name is None:
+        return None
+    if det:
+        name.start = toks[i].start  # "the Kremlin", "the European Union"
+    return name, k
+
+
+def _name_from(toks: list[Token], i: int, j: int, lex: Lexicon) -> SpeakerPhrase | None:
+    """toks[i..j] = titles + name; split off the titles. All titles and no name: a description."""
+    span = toks[i : j + 1]
+    last_title = -1
+    for n, t in enumerate(span):
+        if t.text == "." or _is_title(t, lex):
+            last_title = n
+    name = span[last_title + 1 :]
+    # Leading capitalised sentence words that are not names ("Yesterday", "The") were cut by the
+    # stopword test; a name must start with a capital.
+    while name and not name[0].cap:
+        name = name[1:]
+    if not name:
+        desc = _description_backward(toks, j, lex)
+        if desc is not None:
+            desc.start = min(desc.start, toks[i].start)
+            return desc
+        return None
+    titles = [t.low for t in span[: last_title + 1] if t.text != "."]
+    return SpeakerPhrase("name", span[0].start, span[-1].end, name[0].start, name[-1].end, titles=titles)
