@@ -6,21 +6,26 @@ caught here and becomes a quarantine row, so later stages only ever see decoded 
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import os
 import re
+import stat
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from charset_normalizer import from_bytes
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.batch import StageResult
+from tasks.ingest.decoding import clean_text, decode, decode_raw, encoding_name
 from tasks.records import Doc, Quarantined
+
+__all__ = [
+    "DEFAULT_MAX_BYTES", "Source", "clean_text", "decode", "discover", "encoding_name", "ingest_batch",
+    "ingest_sources", "read_bytes", "sniff_format",
+]
 
 STAGE = "ingest"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # a news page is rarely above 2 MB; 20 MB is generous
@@ -37,44 +42,76 @@ _HTML_SNIFF = re.compile(
     rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:p|div|article|meta|title)[\s>]",
     re.IGNORECASE,
 )
-# C0 controls except tab, newline, carriage return; plus DEL and C1 controls.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
 class Source:
-    """One input file: its absolute path and its path relative to the input root."""
+    """One input: its path, its path relative to the input root, and why it cannot be read.
+
+    `refused` is set by `discover` for entries that are listed but never opened (links leading
+    out of the root, links to folders, devices and pipes): they still get a quarantine row.
+    """
 
     path: Path
     rel: str
+    refused: tuple[str, str] | None = None  # (reason, detail)
 
 
 def discover(input_path: str | os.PathLike) -> list[Source]:
-    """Every regular file under `input_path` (or the file itself), in a stable order.
+    """Every file under `input_path` (or the file itself), in a stable order.
 
-    Hidden files and folders are skipped; symlinks are followed only while they stay inside the
-    input root, so a link cannot pull in files from elsewhere on the machine.
+    Hidden files and folders are skipped. Symbolic links are never followed out of the input
+    root: a link to a file inside the root is read (and usually found to be a duplicate); a link
+    leaving the root, a link to a folder and anything that is not a regular file is listed with
+    a refusal, so it is accounted for without being opened.
     """
     root = Path(input_path)
     if root.is_file():
-        return [Source(root.resolve(), root.name)]
+        return [Source(root.resolve(), _display(root.name))]
     if not root.is_dir():
         raise FileNotFoundError(f"input not found: {root}")
     real_root = root.resolve()
     found: list[Source] = []
     for dirpath, dirnames, filenames in os.walk(real_root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            path = Path(dirpath) / name
-            rel = path.relative_to(real_root).as_posix()
-            found.append(Source(path, rel))
+        here = Path(dirpath)
+        visible = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = [d for d in visible if not (here / d).is_symlink()]
+        linked_dirs = [d for d in visible if (here / d).is_symlink()]
+        for name in sorted([*(n for n in filenames if not n.startswith(".")), *linked_dirs]):
+            path = here / name
+            found.append(Source(path, _display(path.relative_to(real_root).as_posix()), _refusal(path, real_root)))
     return found
 
 
-def sniff_format(name: str, head: bytes) -> str:
-    """'html', 'text' or 'jsonl', from the extension first and the content when it is unknown."""
+def _display(rel: str) -> str:
+    """A relative path as a storable string: bytes that are not UTF-8 shown as \\xNN escapes."""
+    return os.fsencode(rel).decode("utf-8", errors="backslashreplace")
+
+
+def _refusal(path: Path, real_root: Path) -> tuple[str, str] | None:
+    """Why `path` must not be opened, or None for a regular file inside the root."""
+    try:
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(real_root):
+                return "outside-root", "symbolic link leads out of the input root; not followed"
+            if target.is_dir():
+                return "not-a-file", "symbolic link to a folder; not followed"
+        mode = path.stat().st_mode
+    except (OSError, RuntimeError) as exc:  # broken or looping link, vanished file
+        return "unreadable", str(exc)
+    if not stat.S_ISREG(mode):
+        return "not-a-file", "not a regular file (device, pipe or socket)"
+    return None
+
+
+def sniff_format(name: str, head: bytes | str) -> str:
+    """'html', 'text' or 'jsonl', from the extension first and the content when it is unknown.
+
+    `head` is best the decoded start of the file, so UTF-16 pages are recognised too.
+    """
+    if isinstance(head, str):
+        head = head[:8192].encode("utf-8", "replace")
     suffix = Path(name.removesuffix(".gz")).suffix.lower()
     if suffix in JSONL_EXTENSIONS:
         return "jsonl"
@@ -93,49 +130,6 @@ def _looks_like_html(head: bytes) -> bool:
     return sample.startswith((b"<!doctype html", b"<html")) or len(_HTML_SNIFF.findall(head[:8192])) >= 2
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes to text with the detected encoding; returns (text, encoding).
-
-    BOMs decide first (UTF-8/16/32); then strict UTF-8; then charset-normalizer. Bytes that look
-    binary (NULs outside UTF-16) are refused rather than decoded into garbage.
-    """
-    for bom, enc in (
-        (b"\xef\xbb\xbf", "utf-8-sig"),
-        (b"\xff\xfe\x00\x00", "utf-32"),
-        (b"\x00\x00\xfe\xff", "utf-32"),
-        (b"\xff\xfe", "utf-16"),
-        (b"\xfe\xff", "utf-16"),
-    ):
-        if data.startswith(bom):
-            return clean_text(data.decode(enc, errors="replace")), enc.replace("-sig", "")
-    try:
-        return clean_text(data.decode("utf-8")), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    if b"\x00" in data[:4096] and not _looks_like_utf16(data):
-        raise Quarantined("binary", "NUL bytes in a file that is not UTF-16 text")
-    best = from_bytes(data).best()
-    if best is None:
-        raise Quarantined("undecodable", "no text encoding fits these bytes")
-    return clean_text(str(best)), best.encoding.replace("_", "-")
-
-
-def _looks_like_utf16(data: bytes) -> bool:
-    head = data[:4096]
-    if len(head) < 4:
-        return False
-    even_nuls = head[0::2].count(0)
-    odd_nuls = head[1::2].count(0)
-    half = len(head) // 2
-    return even_nuls > 0.3 * half or odd_nuls > 0.3 * half
-
-
-def clean_text(text: str) -> str:
-    """Strip NUL and other control characters; normalise line ends to \\n."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL_CHARS.sub("", text)
-
-
 def read_bytes(source: Source, max_bytes: int) -> bytes:
     """The file's bytes, gunzipped when named .gz, never more than `max_bytes` of either."""
     size = source.path.stat().st_size
@@ -149,25 +143,31 @@ def read_bytes(source: Source, max_bytes: int) -> bytes:
 
 
 def _gunzip_bounded(data: bytes, max_bytes: int) -> bytes:
-    """Decompress at most `max_bytes`: a gzip bomb is refused, never expanded."""
-    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = d.decompress(data, max_bytes + 1)
-    except zlib.error as exc:
-        raise Quarantined("bad-gzip", str(exc)) from exc
-    if len(out) > max_bytes or d.unconsumed_tail:
-        raise Quarantined("too-large", f"decompresses to more than {max_bytes} bytes")
-    return out
+    """Decompress at most `max_bytes` (all members): a gzip bomb is refused, never expanded."""
+    out = bytearray()
+    rest = data
+    while rest:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out += d.decompress(rest, max_bytes + 1 - len(out))
+        except zlib.error as exc:
+            raise Quarantined("bad-gzip", str(exc)) from exc
+        if len(out) > max_bytes or d.unconsumed_tail:
+            raise Quarantined("too-large", f"decompresses to more than {max_bytes} bytes")
+        if not d.eof:
+            raise Quarantined("bad-gzip", "truncated: the compressed stream ends early")
+        rest = d.unused_data.lstrip(b"\x00")  # members may follow, padding may too
+    return bytes(out)
 
 
-def ingest_file(source: Source, data: bytes, fmt: str) -> Doc:
+def ingest_file(source: Source, data: bytes) -> Doc:
     """Decode one text or HTML file into a document."""
     text, encoding = decode(data)
     if not text.strip():
         raise Quarantined("empty", "only whitespace or control characters")
     return Doc(
         source_path=source.rel,
-        source_format=fmt,
+        source_format=sniff_format(source.rel, text),
         raw=text,
         encoding=encoding,
         size_bytes=len(data),
@@ -176,12 +176,15 @@ def ingest_file(source: Source, data: bytes, fmt: str) -> Doc:
 
 
 def ingest_jsonl(source: Source, data: bytes, result: StageResult) -> None:
-    """One document per JSONL line; a broken line or a record without text is quarantined."""
-    text, encoding = decode(data)
+    """One document per non-blank JSONL line (`feed.jsonl:N`); a bad line is quarantined alone."""
+    text, encoding = decode_raw(data)
+    lines = 0
     for lineno, line in enumerate(text.split("\n"), start=1):
+        line = clean_text(line.removesuffix("\r"))
         if not line.strip():
             continue
-        raw_line = line.encode("utf-8")
+        lines += 1
+        raw_line = line.encode("utf-8", "replace")
         doc = Doc(
             source_path=f"{source.rel}:{lineno}",
             source_format="text",
@@ -198,13 +201,15 @@ def ingest_jsonl(source: Source, data: bytes, result: StageResult) -> None:
             continue
         result.docs.append(doc)
         result.stats["out"] += 1
+    if not lines:
+        raise Quarantined("empty", "no non-blank lines")
 
 
 def _fill_from_record(doc: Doc, line: str) -> None:
     try:
         record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise Quarantined("bad-json", str(exc)) from exc
+    except (ValueError, RecursionError) as exc:  # RecursionError: nesting deeper than Python's stack
+        raise Quarantined("bad-json", f"{type(exc).__name__}: {exc}") from exc
     if not isinstance(record, dict):
         raise Quarantined("bad-json", "record is not a JSON object")
     html = next((record[k] for k in JSONL_HTML_KEYS if isinstance(record.get(k), str) and record[k].strip()), None)
@@ -224,14 +229,15 @@ def ingest_sources(sources: list[Source], max_bytes: int = DEFAULT_MAX_BYTES) ->
     result = StageResult()
     for source in sources:
         try:
+            if source.refused:
+                raise Quarantined(*source.refused)
             data = read_bytes(source, max_bytes)
             if not data.strip():
                 raise Quarantined("empty", "no content")
-            fmt = sniff_format(source.rel, data[:8192])
-            if fmt == "jsonl":
+            if sniff_format(source.rel, data[:8192]) == "jsonl":
                 ingest_jsonl(source, data, result)
                 continue
-            doc = ingest_file(source, data, fmt)
+            doc = ingest_file(source, data)
         except Quarantined as q:
             result.stats["in"] += 1
             result.quarantined.append(_file_quarantine_row(source, q.reason, q.detail))
@@ -250,7 +256,7 @@ def ingest_sources(sources: list[Source], max_bytes: int = DEFAULT_MAX_BYTES) ->
 
 def _file_quarantine_row(source: Source, reason: str, detail: str) -> dict:
     try:
-        size = source.path.stat().st_size
+        size = None if source.refused else source.path.stat().st_size
     except OSError:
         size = None
     return {

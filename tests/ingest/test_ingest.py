@@ -1,5 +1,6 @@
 import gzip
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ def test_discover_walks_recursively_in_stable_order(tmp_path: Path):
     assert [s.rel for s in discover(tmp_path)] == ["a.html", "b/2.txt"]
 
 
-def test_discover_does_not_follow_symlinks_out_of_the_root(tmp_path: Path):
+def test_discover_lists_but_never_opens_links_out_of_the_root(tmp_path: Path):
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "secret.txt").write_text("not an input")
@@ -24,7 +25,49 @@ def test_discover_does_not_follow_symlinks_out_of_the_root(tmp_path: Path):
     root.mkdir()
     (root / "ok.txt").write_text("an input")
     (root / "link").symlink_to(outside, target_is_directory=True)
-    assert [s.rel for s in discover(root)] == ["ok.txt"]
+    (root / "secret-link.txt").symlink_to(outside / "secret.txt")
+    (root / "inside-link.txt").symlink_to(root / "ok.txt")
+    (root / "sub").mkdir()
+    (root / "sub-link").symlink_to(root / "sub", target_is_directory=True)
+    found = {s.rel: s.refused for s in discover(root)}
+    assert found == {
+        "inside-link.txt": None,
+        "link": ("outside-root", "symbolic link leads out of the input root; not followed"),
+        "ok.txt": None,
+        "secret-link.txt": ("outside-root", "symbolic link leads out of the input root; not followed"),
+        "sub-link": ("not-a-file", "symbolic link to a folder; not followed"),
+    }
+    result = ingest_sources(discover(root))
+    assert sorted(d.source_path for d in result.docs) == ["inside-link.txt", "ok.txt"]
+    assert {r["source_path"]: r["reason"] for r in result.quarantined} == {
+        "link": "outside-root",
+        "secret-link.txt": "outside-root",
+        "sub-link": "not-a-file",
+    }
+    assert all("not an input" not in d.raw for d in result.docs)
+
+
+def test_discover_refuses_pipes_and_broken_links(tmp_path: Path):
+    os.mkfifo(tmp_path / "pipe.txt")  # opening it would block the run forever
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "gone.txt")
+    result = ingest_sources(discover(tmp_path))
+    assert {r["source_path"]: r["reason"] for r in result.quarantined} == {
+        "broken.txt": "unreadable",
+        "pipe.txt": "not-a-file",
+    }
+
+
+def test_file_names_with_spaces_non_ascii_and_non_utf8_bytes(tmp_path: Path):
+    body = "A sentence about the summit in Geneva. " * 3
+    (tmp_path / "café notes — Київ.txt").write_text(body)
+    os.makedirs(tmp_path / "sub dir")
+    (tmp_path / "sub dir" / "a b.txt").write_text(body + "more")
+    with open(os.path.join(os.fsencode(tmp_path), b"caf\xe9.txt"), "wb") as f:
+        f.write(b"Latin-1 file name. " * 3)
+    result = ingest_sources(discover(tmp_path))
+    assert sorted(d.source_path for d in result.docs) == ["caf\\xe9.txt", "café notes — Київ.txt", "sub dir/a b.txt"]
+    for d in result.docs:
+        d.source_path.encode("utf-8")  # storable in Parquet
 
 
 def test_discover_missing_input_is_an_error(tmp_path: Path):
@@ -73,21 +116,6 @@ def test_decode_known_encodings(data, expected_text, expected_encoding):
     assert encoding == expected_encoding
 
 
-def test_decode_cp1252_smart_quotes():
-    data = "He said \u201cwe will never cede\u201d the territories \u2013 again.".encode("cp1252") * 3
-    text, encoding = decode(data)
-    assert "\u201cwe will never cede\u201d" in text
-
-
-def test_decode_strips_control_characters():
-    text, _ = decode(b"Kyiv\x00 is\x07 the capital\r\n")
-    assert text == "Kyiv is the capital\n"
-
-
-def test_binary_is_refused():
-    with pytest.raises(Quarantined) as exc:
-        decode(bytes(range(256)) * 20)
-    assert exc.value.reason in {"binary", "undecodable"}
 
 
 def test_every_input_is_accounted_for(tmp_path: Path):
@@ -121,3 +149,58 @@ def test_jsonl_feed_accounts_for_every_line(tmp_path: Path):
         "feed.jsonl:2": "bad-json",
         "feed.jsonl:3": "no-text",
     }
+
+
+def test_gzip_members_truncation_and_fakes(tmp_path: Path):
+    page = b"<html><body><p>Hello from Kyiv.</p></body></html>"
+    whole = gzip.compress(page)
+    (tmp_path / "two-members.html.gz").write_bytes(gzip.compress(page[:20]) + gzip.compress(page[20:]))
+    (tmp_path / "cut.html.gz").write_bytes(whole[: len(whole) // 2])
+    (tmp_path / "not-gzip.txt.gz").write_bytes(b"plain words, not compressed")
+    result = ingest_sources(discover(tmp_path))
+    assert [d.raw for d in result.docs] == [page.decode()]
+    reasons = {r["source_path"]: (r["reason"], r["detail"]) for r in result.quarantined}
+    assert reasons["cut.html.gz"] == ("bad-gzip", "truncated: the compressed stream ends early")
+    assert reasons["not-gzip.txt.gz"][0] == "bad-gzip"
+
+
+def test_gzip_bomb_is_refused_without_expanding_it(tmp_path: Path):
+    (tmp_path / "bomb.html.gz").write_bytes(gzip.compress(b"<p>" + b"a" * 50_000_000))
+    result = ingest_sources(discover(tmp_path), max_bytes=1_000_000)
+    assert [(r["reason"], r["detail"]) for r in result.quarantined] == [
+        ("too-large", "decompresses to more than 1000000 bytes")
+    ]
+
+
+def test_jsonl_hostile_lines_are_each_accounted_for(tmp_path: Path):
+    body = "Body of the article. " * 10
+    lines = [
+        "[" * 100_000 + "]" * 100_000,  # deeper than Python's recursion limit
+        json.dumps({"text": body}) + "\r",  # CRLF line end
+        json.dumps({"text": 42}),
+        json.dumps(["text", body]),
+        json.dumps({"text": "A lone surrogate \ud800 and a NUL \u0000 in it. " + body}),
+    ]
+    (tmp_path / "feed.jsonl").write_bytes("\r\n".join(lines).encode())
+    result = ingest_sources(discover(tmp_path))
+    assert {r["source_path"]: r["reason"] for r in result.quarantined} == {
+        "feed.jsonl:1": "bad-json",
+        "feed.jsonl:3": "no-text",
+        "feed.jsonl:4": "bad-json",
+    }
+    assert [d.source_path for d in result.docs] == ["feed.jsonl:2", "feed.jsonl:5"]
+    assert result.docs[1].raw.startswith("A lone surrogate  and a NUL  in it.")
+    assert result.stats["in"] == 5
+
+
+def test_jsonl_feed_of_blank_lines_is_quarantined_as_empty(tmp_path: Path):
+    (tmp_path / "feed.jsonl").write_bytes(b"\n \x00\n\t\n")
+    result = ingest_sources(discover(tmp_path))
+    assert [(r["source_path"], r["reason"]) for r in result.quarantined] == [("feed.jsonl", "empty")]
+
+
+def test_utf16_page_under_a_text_name_is_sniffed_as_html(tmp_path: Path):
+    page = "<!DOCTYPE html><html><body><p>Київ і Харків.</p></body></html>"
+    (tmp_path / "page.txt").write_bytes(page.encode("utf-16"))
+    [doc] = ingest_sources(discover(tmp_path)).docs
+    assert (doc.source_format, doc.encoding, doc.raw) == ("html", "utf-16", page)
