@@ -27,7 +27,7 @@ AMBIGUOUS_TZ: dict[str, list[float]] = {
 _MONTH = "(?:" + "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) + r")\.?"
 _TZ_NAMES = "|".join(sorted(list(TIMEZONES) + list(AMBIGUOUS_TZ), key=len, reverse=True))
 _TIME = (
-    r"(?P<H>\d{1,2})(?::|h)(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\.\d+)?"
+    r"(?P<H>\d{1,2})(?::|h|\.(?=\d{2}\b))(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\.\d+)?"
     r"(?:\s*(?P<ampm>[ap])\.?\s?m\b\.?)?"
 )
 _TZ = (
@@ -35,7 +35,7 @@ _TZ = (
     + _TZ_NAMES
     + r")\b)\)?)?"
 )
-_JOIN = r"(?:\s*(?:,|at|-|–|—|/|\||@|um|à|a las|alle|в|о|o)?\s*)"
+_JOIN = r"(?:\s*(?:,|at|-|–|—|/|\||@|•|·|um|à|a las|alle|в|о|o)?\s*)"
 
 DATE_PATTERNS = [
     re.compile(

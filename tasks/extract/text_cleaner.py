@@ -40,9 +40,13 @@ class Rules:
     furniture_prefix: re.Pattern
     furniture_contains: re.Pattern
     furniture_contains_max_words: int
+    caption_credit: re.Pattern
+    byline_located: re.Pattern
+    agency_credit: re.Pattern
+    outlet_names: list[str]
     teaser_suffix: re.Pattern
     player_line: re.Pattern
-    byline: re.Pattern
+    byline: list[re.Pattern]
     byline_stopwords: frozenset[str]
     comment_header: re.Pattern
     comment_time_line: re.Pattern
@@ -76,9 +80,13 @@ def rules() -> Rules:
         furniture_prefix=re.compile(_alternation(p["furniture_prefix"]), re.I),
         furniture_contains=re.compile(_alternation(p["furniture_contains"]), re.I),
         furniture_contains_max_words=int(p["furniture_contains_max_words"]),
+        caption_credit=re.compile(_alternation(p["caption_credit"]), re.I),
+        byline_located=re.compile(p["byline_located"]),
+        agency_credit=re.compile(p["agency_credit"], re.I),
+        outlet_names=sorted(o["outlets"], key=len, reverse=True),
         teaser_suffix=re.compile(p["teaser_suffix"]),
         player_line=re.compile(_alternation(p["player_line"]), re.I),
-        byline=re.compile(_alternation(p["byline"]), re.I),
+        byline=[re.compile(b, re.I) for b in p["byline"]],
         byline_stopwords=frozenset(w.lower() for w in p["byline_stopwords"]),
         comment_header=re.compile(
             rf"(?P<author>[^\W\d_][^\n]{{0,48}}?)\s*[•·|,–—-]?\s*(?:\bposted\s+|\bon\s+)?(?P<time>{ctime}){tail}",
@@ -124,6 +132,7 @@ class Line:
     starts_lower: bool = False
     is_list: bool = False
     is_heading: bool = False
+    raw_lines: list[str] = field(default_factory=list)  # input lines joined into this one
 
 
 def _normalise(raw: str) -> tuple[str, float, bool, bool]:
@@ -151,6 +160,37 @@ def _features(line: Line, stopwords: frozenset[str]) -> None:
     line.terminal = bool(_TERMINAL.search(line.text))
     first = line.text.lstrip("\"'“‘«([ ")
     line.starts_lower = bool(first) and first[0].islower()
+
+
+def _unwrap(raw_lines: list[str]) -> list[list[str]]:
+    """Group hard-wrapped lines (lynx/w3m dumps, e-mail) into one logical line per paragraph.
+
+    A dump is hard-wrapped when almost no line exceeds a fixed width of 40-110 characters and
+    many near-full lines run on into the next line without end punctuation.
+    """
+    groups = [[line] for line in raw_lines]
+    stripped = [line.strip() for line in raw_lines]
+    lens = sorted(len(x) for x in stripped if x)
+    if len(lens) < 8:
+        return groups
+    width = lens[int(0.9 * (len(lens) - 1))]
+    if not 40 <= width <= 110 or sum(n > width * 1.15 for n in lens) > 0.05 * len(lens):
+        return groups
+    full = [
+        i for i, x in enumerate(stripped[:-1]) if len(x) >= 0.7 * width and stripped[i + 1]
+    ]
+    running_on = [i for i in full if not _TERMINAL.search(stripped[i])]
+    if len(running_on) < 3 or len(running_on) < 0.5 * len(full):
+        return groups
+    out: list[list[str]] = []
+    joinable = False
+    for i, line in enumerate(raw_lines):
+        if joinable and stripped[i] and not _BULLET.match(stripped[i]):
+            out[-1].append(line)
+        else:
+            out.append([line])
+        joinable = bool(stripped[i]) and len(stripped[i]) >= 0.7 * width
+    return out
 
 
 def _title_case(text: str) -> bool:
@@ -189,15 +229,22 @@ class CleanedText:
 def _is_byline(text: str, r: Rules) -> str | None:
     if len(text.split()) > 16:
         return None
-    m = r.byline.fullmatch(text)
+    m = next((m for b in r.byline if (m := b.fullmatch(text))), None) or r.byline_located.fullmatch(text)
     if not m:
         return None
     name = (m.group("name") or "").strip(" ,&")
     first = name.split()[0].lower() if name else ""
     if not name or first in r.byline_stopwords or not name[0].isupper():
         return None
+    for outlet in r.outlet_names:  # "By Greg Norman Fox News"
+        if name.lower().endswith(" " + outlet.lower()):
+            name = name[: -len(outlet) - 1].strip(" ,|")
+            break
     name = re.sub(r"\s+(?:and|&|und|et|y|e)\s+", ", ", name)
-    return re.sub(r"\s*,\s*", ", ", name)
+    name = re.sub(r"\s*,\s*", ", ", name).strip(" ,")
+    if name.isupper():  # "By ILLIA NOVIKOV"
+        name = " ".join(w.capitalize() for w in name.split())
+    return name or None
 
 
 def _date_line(line: Line) -> datetime | None:
@@ -234,11 +281,17 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
     if line.words <= r.furniture_contains_max_words and r.furniture_contains.search(t):
         line.label, line.kind = FURNITURE, "call-to-action"
         return
+    if line.words <= 60 and r.caption_credit.search(t):
+        line.label, line.kind = FURNITURE, "caption"
+        return
     if r.teaser_suffix.search(t) or re.search(r"\((?:VIDEO|PHOTOS?|LIVE|WATCH)\)", t):
         line.label, line.kind = FURNITURE, "teaser"
         return
     if _starts_with_symbol(t) and not line.terminal:
         line.label, line.kind = FURNITURE, "ticker"
+        return
+    if line.words <= 10 and r.agency_credit.fullmatch(t):
+        line.label, line.kind = META, "credit"
         return
     author = _is_byline(t, r)
     if author:
@@ -284,7 +337,7 @@ def _comment_header(lines: list[Line], i: int, r: Rules) -> tuple[str | None, st
     t = lines[i].text
     if lines[i].words <= 14 and not lines[i].terminal or r.comment_header.fullmatch(t):
         m = r.comment_header.fullmatch(t)
-        if m and len(m.group("author").split()) <= 6 and not _TERMINAL.search(m.group("author")):
+        if m and len(m.group("author").split()) <= 6 and not re.search(r"[!?:;…]\W*$", m.group("author")):
             return _clean_author(m.group("author")), m.group("time"), 1
     m = r.comment_time_line.fullmatch(t)
     if m:
@@ -369,22 +422,25 @@ def _extract_comments(lines: list[Line], start: int, r: Rules) -> list[dict[str,
 
 
 def _comment_start(lines: list[Line], first_body: int, r: Rules) -> int | None:
-    """Index of the first comment header after the body began, or None."""
-    for i in range(first_body + 1, len(lines)):
+    """Index of the first comment header once the article is under way, or None."""
+    good_seen = 0
+    for i in range(first_body, len(lines)):
         line = lines[i]
-        if line.label == BLANK or line.words > 16:
+        if _is_good(line):
+            good_seen += 1
+        if line.label == BLANK or line.words > 16 or good_seen < 2:
+            continue
+        if line.label == META and line.kind == "byline":
             continue
         header = _comment_header(lines, i, r)
         if not header:
             continue
         author, _, used = header
-        # A thread needs a name, or a text line then a reply/next header after a bare time.
-        if author is None and used == 1:
-            nxt = _next_nonblank(lines, i)
-            if nxt is None:
-                continue
-        if line.label == META and line.kind == "byline":
-            continue
+        if not author or author.split()[0].lower().strip(":") in r.byline_stopwords:
+            continue  # a thread opens with a named commenter, not "Published On 27 Mar 2025"
+        nxt = _next_nonblank(lines, i + used - 1)
+        if nxt is None or lines[nxt].label == FURNITURE or _comment_header(lines, nxt, r):
+            continue  # a thread needs the comment text after its header
         return i
     return None
 
@@ -394,7 +450,7 @@ def _comment_start(lines: list[Line], first_body: int, r: Rules) -> int | None:
 
 def _headline_text(line: Line, r: Rules) -> str | None:
     """The line as a possible headline, or None (section labels, menus, all-caps kickers)."""
-    if line.label not in (BODY,) or line.kind == "good" and line.words > 40:
+    if not (line.label == BODY or line.kind == "stray") or line.words > 40:
         return None
     t = line.text
     if not re.search(r"[^\W\d_]", t) or line.words < 3 or line.words > 45:
@@ -422,9 +478,12 @@ def clean_text(raw: str, title_hint: str | None = None) -> CleanedText:
     r = rules()
     lines: list[Line] = []
     prefix_dates: list[datetime] = []
-    for idx, raw_line in enumerate(raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
+    groups = _unwrap(raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    for idx, group in enumerate(groups):
+        raw_line = " ".join(x.strip() for x in group) if len(group) > 1 else group[0]
         text, share, is_list, is_heading = _normalise(raw_line)
         line = Line(idx, raw_line, text, link_share=share, is_list=is_list, is_heading=is_heading)
+        line.raw_lines = group
         if text:
             # "date 2025-03-27 Volodymyr Zelensky said ...": the date is metadata, the rest body.
             m = r.date_label_prefix.match(text)
@@ -478,20 +537,26 @@ def clean_text(raw: str, title_hint: str | None = None) -> CleanedText:
     first_body = body_idx[0] if body_idx else len(lines)
 
     # Header zone: title and standfirst are the headline-like lines just above the body.
-    title, standfirst_idx, title_idx = _find_title(lines, first_body, r, title_hint)
+    if body_idx:
+        title, standfirst_idx, title_idx = _find_title(lines, first_body, r, title_hint)
+    else:
+        title, standfirst_idx, title_idx = title_hint, None, None
 
     # Labels for everything not in the body.
     for i, line in enumerate(lines):
         if line.label == BLANK or line.label == COMMENT:
             continue
-        if i in body_set or i == standfirst_idx:
-            line.label = BODY
-        elif i == title_idx:
+        if i == title_idx:
             line.label = TITLE
+        elif i in body_set or i == standfirst_idx:
+            line.label = BODY
         elif line.label != META:
             line.label = FURNITURE
 
-    paragraphs = _assemble(lines, sorted(body_set | ({standfirst_idx} if standfirst_idx is not None else set())), title)
+    body_set.discard(title_idx)
+    if standfirst_idx is not None:
+        body_set.add(standfirst_idx)
+    paragraphs = _assemble(lines, sorted(body_set), title)
 
     # Metadata from the header zone and the furniture.
     author = next(
@@ -507,18 +572,22 @@ def clean_text(raw: str, title_hint: str | None = None) -> CleanedText:
         author=author,
         outlet=outlet,
         comments=comments,
-        labels=[(ln.label, ln.raw) for ln in lines],
+        labels=[(ln.label, raw_line) for ln in lines for raw_line in ln.raw_lines],
     )
 
 
 def _keep_main_segments(lines: list[Line], body_idx: list[int]) -> list[int]:
-    """Drop stray prose lines far from the article (promos, cookie notes, bios)."""
+    """Drop stray prose far from the article (promos, bios, cookie notes, footers).
+
+    Body lines separated by more than two non-blank lines form segments. The segment with the
+    most words is the article; others stay when they are close to it, or long enough to be
+    the rest of an article that a widget split in two.
+    """
     if not body_idx:
         return body_idx
     segments: list[list[int]] = [[body_idx[0]]]
     for i in body_idx[1:]:
-        gap = sum(1 for ln in lines[segments[-1][-1] + 1 : i] if ln.label not in (BLANK,))
-        if gap > 2 and not _continues(lines[segments[-1][-1]], lines[i]):
+        if _gap(lines, segments[-1][-1], i) > 2 and not _continues(lines[segments[-1][-1]], lines[i]):
             segments.append([i])
         else:
             segments[-1].append(i)
@@ -526,11 +595,23 @@ def _keep_main_segments(lines: list[Line], body_idx: list[int]) -> list[int]:
     def words(seg: list[int]) -> int:
         return sum(lines[i].words for i in seg)
 
-    main = max(segments, key=words)
+    m = max(range(len(segments)), key=lambda k: words(segments[k]))
+    main_words = words(segments[m])
+    keep = {m}
+    for direction in (-1, 1):
+        edge = segments[m][0] if direction < 0 else segments[m][-1]
+        k = m + direction
+        while 0 <= k < len(segments):
+            seg = segments[k]
+            gap = _gap(lines, seg[-1], edge) if direction < 0 else _gap(lines, edge, seg[0])
+            good = sum(1 for i in seg if lines[i].kind == "good")
+            if (gap <= 4 and good >= 1) or (good >= 2 and words(seg) >= max(40, 0.25 * main_words)):
+                keep.add(k)
+                edge = seg[0] if direction < 0 else seg[-1]
+            k += direction
     kept: list[int] = []
-    for seg in segments:
-        good = sum(1 for i in seg if lines[i].kind == "good")
-        if seg is main or good >= 2 or words(seg) >= 50:
+    for k, seg in enumerate(segments):
+        if k in keep:
             kept.extend(seg)
         else:
             for i in seg:
@@ -538,42 +619,70 @@ def _keep_main_segments(lines: list[Line], body_idx: list[int]) -> list[int]:
     return kept
 
 
+def _gap(lines: list[Line], a: int, b: int) -> int:
+    """Non-blank lines strictly between a and b."""
+    return sum(1 for ln in lines[a + 1 : b] if ln.label != BLANK)
+
+
 def _continues(prev: Line, nxt: Line) -> bool:
     """A sentence split by a furniture block: no end punctuation, then a lower-case start."""
     return not prev.terminal and nxt.starts_lower and prev.words >= 5
 
 
+_SKIPPABLE = ("cue", "player", "links", "call-to-action", "menu", "caption", "ticker", "teaser")
+
+
+def _candidates_above(lines: list[Line], start: int, r: Rules, limit: int) -> list[int]:
+    """Up to two headline-like lines found walking up from `start` (nearest first)."""
+    found: list[int] = []
+    seen = 0
+    j = start
+    while j >= 0 and len(found) < 2 and seen < limit:
+        line = lines[j]
+        j -= 1
+        if line.label == BLANK:
+            continue
+        seen += 1
+        if line.label == META:
+            continue
+        if _headline_text(line, r) is not None:
+            found.append(line.index)
+            continue
+        if line.label == FURNITURE and line.kind in _SKIPPABLE and not found:
+            continue
+        if found:
+            break
+    return found
+
+
 def _find_title(
     lines: list[Line], first_body: int, r: Rules, title_hint: str | None
 ) -> tuple[str | None, int | None, int | None]:
-    """(title, standfirst line index, title line index) from the lines above the body."""
-    candidates: list[int] = []
-    j = first_body - 1
-    while j >= 0 and len(candidates) < 2:
-        line = lines[j]
-        if line.label == BLANK or line.label == META:
-            j -= 1
-            continue
-        if line.label == FURNITURE:
-            if candidates and line.kind not in ("cue", "player", "links", "call-to-action", "menu"):
-                break
-            j -= 1
-            continue
-        if _headline_text(line, r) is None:
-            if candidates:
-                break
-            j -= 1
-            continue
-        candidates.append(j)
-        j -= 1
+    """(title, standfirst line index, title line index) from the lines above the body.
+
+    The headline sits just above the byline/dateline block when there is one (teasers and
+    video titles often sit between that block and the body), otherwise just above the body.
+    A longer prose line between headline and body is the standfirst.
+    """
     if title_hint:
         hint = _norm_key(title_hint)
         for i, line in enumerate(lines[: first_body + 1]):
             if line.text and _norm_key(_split_site_suffix(line.text)[0]) == hint:
-                later = [c for c in candidates if c > i]
-                stand = later[0] if later and lines[later[0]].words >= 8 else None
+                nxt = _next_nonblank(lines, i)
+                stand = nxt if nxt is not None and nxt < first_body and _standfirst_like(lines[nxt]) else None
                 return title_hint, stand, i
         return title_hint, None, None
+    candidates: list[int] = []
+    anchors = [i for i in range(first_body) if lines[i].label == META]
+    for a in reversed(anchors):
+        candidates = _candidates_above(lines, a - 1, r, limit=5)
+        candidates = [c for c in candidates if lines[c].words >= 4]
+        if candidates:
+            break
+    if not candidates:
+        candidates = _candidates_above(lines, first_body - 1, r, limit=8)
+        strong = [c for c in candidates if lines[c].words >= 5]
+        candidates = strong or candidates
     if not candidates:
         # No headline above the body: an unpunctuated first "paragraph" is the headline.
         if first_body < len(lines) and not lines[first_body].terminal and lines[first_body].words <= 30:
@@ -582,12 +691,25 @@ def _find_title(
     if len(candidates) == 2:
         later, earlier = candidates
         a, b = lines[earlier], lines[later]
-        if b.words >= 10 and b.words > a.words and a.words <= 30:
+        if _standfirst_like(b) and b.words > a.words and a.words <= 30:
             return _split_site_suffix(a.text)[0], later, earlier
     t = candidates[0]
     if lines[t].words > 30:
         return None, t, None  # a long un-punctuated first paragraph, not a headline
-    return _split_site_suffix(lines[t].text)[0], None, t
+    nxt = _next_nonblank(lines, t)
+    stand = nxt if nxt is not None and nxt < first_body and _standfirst_like(lines[nxt]) and lines[nxt].words > lines[t].words else None
+    return _split_site_suffix(lines[t].text)[0], stand, t
+
+
+def _standfirst_like(line: Line) -> bool:
+    """A summary sentence under the headline: prose, not a menu item or a caption."""
+    return (
+        line.words >= 10
+        and line.kind in ("good", "near", "near-good", "stray", "short")
+        and line.label != META
+        and not _title_case(line.text)
+        and (line.stop_density >= 0.2 or line.kind == "good")
+    )
 
 
 def _norm_key(s: str) -> str:
@@ -630,10 +752,15 @@ def _published_at(lines: list[Line], first_body: int, prefix_dates: list[datetim
 
 
 def _outlet(lines: list[Line], r: Rules, title_idx: int | None) -> str | None:
+    """The outlet whose signals appear most often in the page furniture."""
     furniture = [ln.text for ln in lines if ln.label in (FURNITURE, META) and ln.text]
+    votes: dict[str, int] = {}
     for name, pattern in r.outlet_signals:
-        if any(pattern.search(t) for t in furniture):
-            return name
+        hits = sum(1 for t in furniture if pattern.search(t))
+        if hits:
+            votes[name] = votes.get(name, 0) + hits
+    if votes:
+        return max(votes, key=lambda k: votes[k])
     if title_idx is not None:
         _, suffix = _split_site_suffix(lines[title_idx].text)
         if suffix:
