@@ -1,0 +1,185 @@
+"""The rules a reader checks first: what must change, what must not, and how case is kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.normalise import explain, find_variants, normalize_text
+
+
+def norm(text: str) -> str:
+    return normalize_text(text).text
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        ("Kiev", "Kyiv"),
+        ("KIEV", "KYIV"),
+        ("kiev", "kyiv"),
+        ("Kiev's", "Kyiv's"),
+        ("Kiev’s", "Kyiv’s"),
+        ("KIEV'S", "KYIV'S"),
+        ("Zelenskyy's", "Zelensky's"),
+        ("Zelenskyy’s", "Zelensky’s"),
+        ("ZELENSKIY’S", "ZELENSKY’S"),
+        ("Zelenskii, Zelenski, Zelenskiy", "Zelensky, Zelensky, Zelensky"),
+        ("Kiev-based", "Kyiv-based"),
+        ("pro-Kiev forces", "pro-Kyiv forces"),
+        ("(Kiev)", "(Kyiv)"),
+        ("“Kiev”", "“Kyiv”"),
+        ("Ivano-Frankovsk", "Ivano-Frankivsk"),
+        ("L’vov", "Lviv"),
+    ],
+)
+def test_case_possessives_and_punctuation_are_kept(published, expected):
+    assert norm(published) == expected
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        ("Vladimir Zelensky", "Volodymyr Zelensky"),
+        ("Vladimir Zelenskyy's speech", "Volodymyr Zelensky's speech"),
+        ("VLADIMIR ZELENSKIY", "VOLODYMYR ZELENSKY"),
+        ("Vladimir\nZelensky", "Volodymyr\nZelensky"),
+        ("Volodymyr Zelenskyy", "Volodymyr Zelensky"),
+        ("Vladimir Putin", "Vladimir Putin"),
+        ("Vladimir said", "Vladimir said"),
+        ("Vladimir Putin and Vladimir Zelensky", "Vladimir Putin and Volodymyr Zelensky"),
+        ("Elena Zelenskaya", "Olena Zelenska"),
+        ("Dmitry Kuleba and Dmitry Peskov", "Dmytro Kuleba and Dmitry Peskov"),
+        ("Yulia Timoshenko", "Yulia Tymoshenko"),
+        ("Marshal Semyon Timoshenko", "Marshal Semyon Timoshenko"),
+        ("Wladimir Klitschko and Vitaly Klitschko", "Wladimir Klitschko and Vitali Klitschko"),
+    ],
+)
+def test_first_names_change_only_with_the_surname_they_belong_to(published, expected):
+    assert norm(published) == expected
+
+
+def test_a_paragraph_break_does_not_join_a_first_name_to_a_surname():
+    assert norm("He met Vladimir\n\nZelensky spoke") == "He met Vladimir\n\nZelensky spoke"
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "Kievan Rus",
+        "Kievan Rus’ princes",
+        "Kiev Rus'",
+        "Grand Prince of Kiev",
+        "chicken Kiev",
+        "Chicken Kiev",
+        "CHICKEN KIEV",
+        "a slice of Kiev cake",
+        "the Kiev-class carriers",
+        "Battle of Kharkov",
+        "the Third Battle of Kharkov",
+        "Odessa, Texas",
+        "Odessa, TX",
+        "Midland-Odessa",
+        "the Odessa Steps",
+        "the Chernobyl disaster",
+        "the 1986 Chernobyl accident",
+        "the Donbass Arena",
+        "cosmonaut Andriyan Nikolayev",
+        "Prince Georgy Lvov",
+        "Hetman Bohdan Khmelnytsky",
+        "the Khmelnitsky Uprising",
+        "#KyivNotKiev",
+        "https://example.com/news/kiev-strike",
+        "@KievPost",
+        "write to desk.kiev@example.org",
+        "Kievsky station",
+        "Zaporozhian Cossacks",
+        "the Dnieper river",
+    ],
+)
+def test_history_dishes_namesakes_and_identifiers_are_left_alone(kept):
+    assert norm(kept) == kept
+    assert find_variants(kept) == []
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        ("Artemovsk", "Bakhmut"),
+        ("Artyomovsk", "Bakhmut"),
+        ("Kirovograd", "Kropyvnytskyi"),
+        ("the Kirovograd region", "the Kirovohrad region"),
+        ("Dnepropetrovsk", "Dnipro"),
+        ("Dnepropetrovsk Oblast", "Dnipropetrovsk Oblast"),
+        ("Dnipropetrovsk Oblast", "Dnipropetrovsk Oblast"),
+        ("Dnipropetrovsk", "Dnipropetrovsk"),
+        ("Krasnoarmeysk", "Pokrovsk"),
+        ("Krasny Liman", "Lyman"),
+        ("Dneprodzerzhinsk", "Kamianske"),
+        ("Ilyichevsk", "Chornomorsk"),
+        ("Chernobyl nuclear power plant", "Chornobyl nuclear power plant"),
+        ("Kiev Pechersk Lavra", "Kyiv Pechersk Lavra"),
+        ("Zaporozhye NPP", "Zaporizhzhia NPP"),
+        ("Lugansk People's Republic", "Luhansk People's Republic"),
+        ("Donbass", "Donbas"),
+        ("Chasov Yar", "Chasiv Yar"),
+        ("Seversky Donets", "Siverskyi Donets"),
+        ("Odessa", "Odesa"),
+        ("Nikolaev", "Mykolaiv"),
+        ("Kharkov", "Kharkiv"),
+    ],
+)
+def test_soviet_era_and_russian_derived_names(published, expected):
+    assert norm(published) == expected
+
+
+def test_a_multi_word_variant_changes_only_the_words_that_differ():
+    result = normalize_text("The road to Chasov Yar")
+    assert [(c.original, c.replacement) for c in result.changes] == [("Chasov", "Chasiv")]
+    result = normalize_text("in Krasny Liman")
+    assert [(c.start, c.end, c.replacement) for c in result.changes] == [(3, 15, "Lyman")]
+
+
+def test_longer_variants_win_over_shorter_ones():
+    result = normalize_text("Vladimir Zelenskyy")
+    assert [c.original for c in result.changes] == ["Vladimir", "Zelenskyy"]
+    assert norm("Zelenskyy") == "Zelensky"  # not "Zelenskyy" read as "Zelensky" + "y"
+
+
+def test_a_held_out_style_article_full_of_traps():
+    published = (
+        "KIEV, Ukraine — Vladimir Zelenskyy’s office said on Monday that Zelenskiy would visit "
+        "Kharkov and Zaporozhye. Vladimir Putin, speaking in Moscow, called Kiev's plan futile.\n\n"
+        "At a diner in Odessa, Texas, the menu still lists chicken Kiev; in Odessa itself the port "
+        "was shelled. Historians of Kievan Rus and of the 1986 Chernobyl disaster were not "
+        "surprised. Troops near Artemovsk and Krasnoarmeysk fell back toward Dnepropetrovsk, "
+        "while the Lugansk and Donbass fronts held. ZELENSKYY'S aides in KIEV declined comment."
+    )
+    expected = (
+        "KYIV, Ukraine — Volodymyr Zelensky’s office said on Monday that Zelensky would visit "
+        "Kharkiv and Zaporizhzhia. Vladimir Putin, speaking in Moscow, called Kyiv's plan futile.\n\n"
+        "At a diner in Odessa, Texas, the menu still lists chicken Kiev; in Odesa itself the port "
+        "was shelled. Historians of Kievan Rus and of the 1986 Chernobyl disaster were not "
+        "surprised. Troops near Bakhmut and Pokrovsk fell back toward Dnipro, "
+        "while the Luhansk and Donbas fronts held. ZELENSKY'S aides in KYIV declined comment."
+    )
+    result = normalize_text(published)
+    assert result.text == expected
+    assert find_variants(result.text) == []
+
+
+def test_explain_shows_the_result_and_the_rules_that_fired():
+    out = explain("Zelenskyy in Kiev ate chicken Kiev")
+    first, *rest = out.splitlines()
+    assert first == "Zelensky in Kyiv ate chicken Kiev"
+    body = "\n".join(rest)
+    assert "Zelenskyy -> Zelensky" in body and "(zelensky)" in body
+    assert "Kiev -> Kyiv" in body
+    assert "kept 'chicken Kiev'" in body
+    assert body.rstrip().endswith("rules fired: zelensky, kyiv")
+
+
+def test_explain_without_changes():
+    out = explain("Nothing to see here.")
+    assert out.splitlines()[0] == "Nothing to see here."
+    assert "0 change(s)" in out
+    assert "rules fired" not in out
