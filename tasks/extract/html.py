@@ -126,13 +126,49 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
         result.url = doc.url or url
         result.outlet = doc.sitename or None
         result.published_at = not_future(parse_date(doc.date)) if doc.date else None
-    if not paragraphs:
+        result.paragraphs = _with_standfirst(_without_title(paragraphs, result.title), doc.description, html)
+    if not result.paragraphs or _table_soup(result.paragraphs):
         cleaned: CleanedText = clean_text(html_to_text(html), title_hint=result.title)
-        result.paragraphs = cleaned.paragraphs
+        if cleaned.paragraphs and (
+            not result.paragraphs or len(cleaned.body) >= 0.3 * sum(map(len, result.paragraphs))
+        ):
+            result.paragraphs = cleaned.paragraphs
+            result.comments = cleaned.comments
+            result.extractor = "text-fallback"
         result.title = result.title or cleaned.title
         result.author = result.author or cleaned.author
         result.outlet = result.outlet or cleaned.outlet
         result.published_at = result.published_at or cleaned.published_at
-        result.comments = cleaned.comments
-        result.extractor = "text-fallback"
     return result
+
+
+def _without_title(paragraphs: list[str], title: str | None) -> list[str]:
+    key = re.sub(r"\W+", " ", (title or "").lower()).strip()
+    while key and paragraphs and re.sub(r"\W+", " ", paragraphs[0].lower()).strip() == key:
+        paragraphs = paragraphs[1:]
+    return paragraphs
+
+
+def _with_standfirst(paragraphs: list[str], description: str | None, html: str) -> list[str]:
+    """Put back a standfirst that trafilatura drops with the article header.
+
+    Only a description that is printed on the page (not just in a meta tag) and is not
+    already in the body counts: a visible summary under the headline is part of the article.
+    """
+    if not description or not paragraphs or len(description.split()) < 10:
+        return paragraphs
+    desc = description.strip()
+    if any(desc[:60] in p for p in paragraphs[:3]):
+        return paragraphs
+    escaped = desc.replace("&", "&amp;").replace("'", "&#x27;").replace('"', "&quot;")
+    visible = sum(html.count(v[:80]) for v in {desc, escaped}) - 1  # minus the meta tag itself
+    if visible < 1:
+        return paragraphs
+    return [desc] + paragraphs
+
+
+def _table_soup(paragraphs: list[str]) -> bool:
+    """trafilatura read a layout table as a data table: most of its output is table rows."""
+    words = sum(len(p.split()) for p in paragraphs)
+    table = sum(len(p.split()) for p in paragraphs if p.startswith("|"))
+    return words > 0 and table / words > 0.5
