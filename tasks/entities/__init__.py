@@ -37,6 +37,7 @@ from tasks.records import Doc
 __all__ = [
     "ENTITY_TYPES",
     "catalog_rows",
+    "entity_catalog_rows",
     "configure",
     "entities_batch",
     "entities_doc",
@@ -130,3 +131,8 @@ def _ref(row: dict[str, Any]) -> dict[str, Any]:
 def auto_ref(type_: str, name: str) -> dict[str, Any]:
     """The entry a rule would make for this name, for callers that find names of their own."""
     return auto_entity(type_, name).as_ref()
+
+
+def entity_catalog_rows(mentions: Iterable[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The flow's name for `catalog_rows(extra_mentions=mentions)`."""
+    return catalog_rows(extra_mentions=mentions)
