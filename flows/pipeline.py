@@ -1,32 +1,68 @@
 """The main flow: files in, validated tables out. Orchestration only; the work is in `tasks/`.
 
-Per batch of input files: ingest -> dedupe (bytes) -> extract -> dedupe (body) -> normalise ->
-entities -> quotes, rows streamed to staged Parquet. Then, once: cluster quotes across articles,
-write the entity catalogue, validate every table, and publish only if validation passed.
+Per batch of input files: ingest -> dedupe (bytes) -> [extract -> normalise -> entities -> quotes]
+-> dedupe (body), rows streamed to staged Parquet in input order. The bracketed chain is one task
+per batch that may run elsewhere (a local process pool, or Dask workers), several batches at a
+time; ingest and both dedupe steps stay in the flow's process, which holds the cross-batch index,
+and batches are finished in input order, so the tables do not depend on where or how the chain
+ran. Then, once: cluster quotes across articles, write the entity catalogue, validate every
+table, and publish the set only if validation passed.
+
+Runs are incremental and exclusive: the output's lock is held throughout; inputs whose path and
+content hash match an article of the previous tables (same code and lexicon versions) keep their
+rows instead of being processed again; identical inputs and versions make the run a no-op.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 import newsetl
-from tasks.dedupe import SeenIndex, dedupe_body_batch, dedupe_exact_batch
-from tasks.entities import entities_batch, entity_catalog_rows
+from tasks.dedupe import SeenIndex, dedupe_exact_batch, drop_body_duplicates
+from tasks.entities import catalog_rows, entities_batch
 from tasks.extract import extract_batch
 from tasks.ingest import DEFAULT_MAX_BYTES, Source, discover, ingest_batch
 from tasks.normalise import LEXICON_VERSION, normalise_batch
-from tasks.publish import TableWriter, discard_staged, publish_task, rows_from_docs, staging_dir
+from tasks.publish import (
+    ROW_ORDER,
+    OutputLock,
+    PreviousRun,
+    TableWriter,
+    code_version,
+    dir_fingerprint,
+    discard_staged,
+    fetch_published,
+    inputs_fingerprint,
+    is_remote,
+    local_path,
+    mirror_published,
+    publish_task,
+    read_manifest,
+    recover,
+    rows_from_docs,
+    staging_dir,
+)
 from tasks.quotes import cluster_quotes_task, quotes_batch
-from tasks.validate import validate_task
+from tasks.records import Doc
+from tasks.validate import DEFAULT_EXPECTATIONS, validate_task
 
+# Files per task run: big enough that Prefect's per-task cost (a few ms) is noise, small enough
+# that a batch of 100 KB pages stays a few tens of MB in memory.
 DEFAULT_BATCH_SIZE = 200
+LATER_STAGES = ("normalise", "entities", "quotes")
 
 
 @dataclass
@@ -37,6 +73,9 @@ class RunSummary:
     articles: int = 0
     duplicates: int = 0
     quarantined: int = 0
+    reused: int = 0  # articles copied from the previous tables instead of processed again
+    unchanged: bool = False  # same inputs and versions as the published tables: nothing to do
+    recovered: list[str] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     stage_stats: dict[str, dict[str, int]] = field(default_factory=dict)
     published: bool = False
@@ -51,14 +90,87 @@ class RunSummary:
         return self.inputs == self.articles + self.duplicates + self.quarantined
 
 
+@dataclass
+class ProcessedBatch:
+    """What the chain hands back for a batch: rows per finished document, never the raw pages."""
+
+    extracted: dict[str, str] = field(default_factory=dict)  # source_path -> article_id, extract's survivors
+    finished: dict[str, dict[str, list[dict]]] = field(default_factory=dict)  # source_path -> table -> rows
+    quarantined: dict[str, list[dict]] = field(default_factory=dict)  # stage -> rows
+    stats: dict[str, Counter] = field(default_factory=dict)
+
+
+def process_docs(docs: list[Doc], lexicon_version: str | None) -> ProcessedBatch:
+    """extract -> normalise -> entities -> quotes over one batch, as plain function calls."""
+    out = ProcessedBatch()
+    extracted = extract_batch.fn(docs)
+    for doc in extracted.docs:
+        doc.raw = ""  # the page is no longer needed; do not carry it through the chain
+    out.extracted = {d.source_path: d.article_id for d in extracted.docs}
+    out.quarantined["extract"], out.stats["extract"] = extracted.quarantined, extracted.stats
+    current = extracted.docs
+    for name, stage in zip(LATER_STAGES, (normalise_batch, entities_batch, quotes_batch), strict=True):
+        result = stage.fn(current)
+        out.quarantined[name], out.stats[name] = result.quarantined, result.stats
+        current = result.docs
+    for doc in current:
+        out.finished[doc.source_path] = rows_from_docs([doc], lexicon_version)
+    return out
+
+
+@task(name="process-batch", cache_policy=NO_CACHE)
+def process_batch(docs: list[Doc], lexicon_version: str | None, executor: Executor | None = None) -> ProcessedBatch:
+    if executor is not None and docs:
+        return executor.submit(process_docs, docs, lexicon_version).result()
+    return process_docs(docs, lexicon_version)
+
+
 @task(name="discover", cache_policy=NO_CACHE)
 def discover_task(input_path: str) -> list[Source]:
     return discover(input_path)
 
 
+@dataclass
+class _Batch:
+    """A batch between submission and finishing: what the flow keeps while its chain runs."""
+
+    ingest_quarantine: list[dict]
+    fresh: list[Doc]  # stubs (path, format, hash) of the documents after exact dedupe, input order
+    copies: list[Doc]
+    cached: dict[str, str]  # source_path -> article_id of the previous tables
+    cached_quarantine: list[dict]
+    stats: Counter
+    future: Any = None
+
+
+class _InputOrder:
+    """Sort key of a source_path in input order (`feed.jsonl:3` sorts by file, then line)."""
+
+    def __init__(self, sources: list[Source]):
+        self.index = {s.rel: i for i, s in enumerate(sources)}
+
+    def __call__(self, source_path: str) -> tuple[int, int]:
+        if source_path in self.index:
+            return self.index[source_path], 0
+        rel, _, line = source_path.rpartition(":")
+        return self.index.get(rel, len(self.index)), int(line) if line.isdigit() else 0
+
+
 def _batches(items: list, size: int):
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+@contextmanager
+def _local_pool(workers: int) -> Iterator[Executor | None]:
+    """Worker processes for the chain (forked from a server that has the stages imported)."""
+    if workers <= 1:
+        yield None
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["flows.pipeline"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield pool
 
 
 @flow(name="newsetl-run", log_prints=False, persist_result=False)
@@ -69,65 +181,128 @@ def run_pipeline(
     expectations_dir: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: bool = False,
+    workers: int = 1,
+    in_flight: int = 0,
+    incremental: bool = True,
+    work_dir: str | None = None,
 ) -> RunSummary:
+    """Process INPUT into validated tables at OUTPUT (a folder, or an fsspec URL such as s3://).
+
+    `workers` > 1 runs the chain in a local process pool; with a Dask task runner it runs on the
+    cluster and `in_flight` (default 2 x workers) bounds the batches submitted at once, and so
+    the memory. A remote OUTPUT is built in `work_dir` (default `.newsetl-work/` here) and
+    uploaded after publishing there.
+    """
     started = time.perf_counter()
-    output = Path(output_dir)
+    remote = is_remote(output_dir)
+    if remote:
+        output = Path(work_dir) if work_dir else Path(".newsetl-work") / _slug(output_dir)
+    else:
+        output = local_path(output_dir)
     output.mkdir(parents=True, exist_ok=True)
+    with OutputLock(output):
+        if remote and (read_manifest(output) or {}) != _remote_manifest(output_dir):
+            fetch_published(output_dir, output)
+        summary = _run_locked(
+            input_path, output, batch_size, expectations_dir, max_bytes, progress, workers, in_flight, incremental
+        )
+        if remote and summary.published:
+            mirror_published(output, output_dir)
+            summary.output_dir = output_dir
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return summary
+
+
+def _run_locked(
+    input_path: str,
+    output: Path,
+    batch_size: int,
+    expectations_dir: str | None,
+    max_bytes: int,
+    progress: bool,
+    workers: int,
+    in_flight: int,
+    incremental: bool,
+) -> RunSummary:
     report_dir = output / "reports"
-    staged = staging_dir(output, uuid.uuid4().hex[:12])
-    writer = TableWriter(staged, {"version": newsetl.__version__, "lexicon_version": LEXICON_VERSION})
     summary = RunSummary(output_dir=str(output), report=str(report_dir / "index.html"))
+    summary.recovered = recover(output)
+    sources = discover_task(str(input_path))
+    version = code_version()
+    fingerprint = inputs_fingerprint(
+        ((s.rel, s.path) for s in sources),
+        version,
+        str(LEXICON_VERSION),
+        dir_fingerprint(Path(expectations_dir or os.environ.get("NEWSETL_EXPECTATIONS") or DEFAULT_EXPECTATIONS)),
+        str(max_bytes),
+    )
+    previous = read_manifest(output) or {}
+    if incremental and previous.get("fingerprint") == fingerprint:
+        return _unchanged(summary, previous)
+
+    cache = PreviousRun(output, version, LEXICON_VERSION) if incremental else None
+    staged = staging_dir(output, uuid.uuid4().hex[:12])
+    writer = TableWriter(
+        staged, {"version": newsetl.__version__, "code_version": version, "lexicon_version": LEXICON_VERSION}
+    )
+    order = _InputOrder(sources)
     stats: dict[str, Counter] = {}
     seen = SeenIndex()
     all_quotes: list[dict] = []
-    all_mentions_entities: dict[str, dict] = {}
-
-    sources = discover_task(str(input_path))
+    auto_mentions: dict[tuple[str, str], dict] = {}  # (entity_id, surface) -> a mention, for the catalogue
+    window = max(1, in_flight or workers)
+    pending: deque[_Batch] = deque()
     bar = _progress(len(sources)) if progress else None
+
+    def finish(batch: _Batch) -> None:
+        processed = batch.future.result() if batch.future is not None else ProcessedBatch()
+        rows, duplicates, quarantined = _assemble(batch, processed, seen, cache, order)
+        for row in rows["entities"]:
+            auto_mentions.setdefault((row["entity_id"], row["surface"]), row)
+        all_quotes.extend(rows.pop("quotes"))  # clustered across the whole run, below
+        writer.write_all(rows)
+        writer.write("duplicates", duplicates)
+        writer.write("quarantine", quarantined)
+        summary.articles += len(rows["articles"])
+        summary.duplicates += len(duplicates)
+        summary.quarantined += len(quarantined)
+        stats.setdefault("cache", Counter()).update(reused=len(batch.cached), quarantine=len(batch.cached_quarantine))
+        for name, counter in [("ingest", batch.stats), *processed.stats.items()]:
+            stats.setdefault(name, Counter()).update(counter)
+        if bar:
+            bar.advance(len(batch.fresh) + len(batch.copies) + len(batch.ingest_quarantine))
+
     try:
-        for batch in _batches(sources, batch_size):
-            ingested = ingest_batch(batch, max_bytes)
-            fresh, copies = dedupe_exact_batch(ingested.docs, seen)
-            extracted = extract_batch(fresh)
-            kept, duplicates, dedupe_quarantine = dedupe_body_batch(extracted.docs, copies, seen)
-            normalised = normalise_batch(kept)
-            linked = entities_batch(normalised.docs)
-            quoted = quotes_batch(linked.docs)
-
-            rows = rows_from_docs(quoted.docs, LEXICON_VERSION)
-            all_quotes.extend(rows.pop("quotes"))  # clustered across the whole run, below
-            for mention in rows["entities"]:
-                all_mentions_entities.setdefault(mention["entity_id"], mention)
-            writer.write_all(rows)
-            writer.write("duplicates", duplicates)
-            quarantined = [
-                *ingested.quarantined,
-                *extracted.quarantined,
-                *dedupe_quarantine,
-                *normalised.quarantined,
-                *linked.quarantined,
-                *quoted.quarantined,
-            ]
-            writer.write("quarantine", quarantined)
-
-            summary.inputs += ingested.stats["in"]
-            summary.articles += len(quoted.docs)
-            summary.duplicates += len(duplicates)
-            summary.quarantined += len(quarantined)
-            for name, result in (
-                ("ingest", ingested),
-                ("extract", extracted),
-                ("normalise", normalised),
-                ("entities", linked),
-                ("quotes", quoted),
-            ):
-                stats.setdefault(name, Counter()).update(result.stats)
-            if bar:
-                bar.advance(len(batch))
+        with _local_pool(min(workers, -(-len(sources) // batch_size))) as pool:
+            for sources_batch in _batches(sources, batch_size):
+                ingested = ingest_batch(sources_batch, max_bytes)
+                fresh, copies = dedupe_exact_batch(ingested.docs, seen)
+                batch = _Batch(ingested.quarantined, [_stub(d) for d in fresh], copies, {}, [], ingested.stats)
+                todo = []
+                for doc in fresh:
+                    article_id = cache.article_of(doc.source_path, doc.sha256) if cache else None
+                    rejected = cache.quarantine_of(doc.source_path, doc.sha256) if cache and not article_id else None
+                    if article_id:
+                        batch.cached[doc.source_path] = article_id
+                    elif rejected:
+                        batch.cached_quarantine.append(rejected)
+                    else:
+                        todo.append(doc)
+                summary.inputs += ingested.stats["in"]
+                summary.reused += len(batch.cached)
+                if todo:
+                    batch.future = process_batch.submit(todo, LEXICON_VERSION, pool)
+                for doc in copies:
+                    doc.raw = ""
+                pending.append(batch)
+                while len(pending) > window:
+                    finish(pending.popleft())
+            while pending:
+                finish(pending.popleft())
 
         cluster_quotes_task(all_quotes)
         writer.write("quotes", all_quotes)
-        writer.write("entity_catalog", entity_catalog_rows(list(all_mentions_entities.values())))
+        writer.write("entity_catalog", catalog_rows(auto_mentions.values()))
         writer.close()
     except BaseException:
         writer.close()
@@ -139,25 +314,107 @@ def run_pipeline(
 
     summary.rows = dict(writer.counts)
     summary.stage_stats = {k: dict(v) for k, v in stats.items()}
-    report = validate_task(staged, report_dir, expectations_dir)
+    report = validate_task(staged, report_dir, expectations_dir, inputs=summary.inputs)
     summary.validation_success = report.success
     summary.critical_failures = [f"{o.table}: {o.type} {o.column or ''}".strip() for o in report.critical_failures]
     if report.success:
         manifest = {
             "newsetl_version": newsetl.__version__,
+            "code_version": version,
             "lexicon_version": LEXICON_VERSION,
+            "fingerprint": fingerprint,
+            "row_order": ROW_ORDER,
             "rows": summary.rows,
             "inputs": summary.inputs,
             "articles": summary.articles,
             "duplicates": summary.duplicates,
             "quarantined": summary.quarantined,
+            "validation_success": True,
         }
         publish_task(staged, output, manifest)
         summary.published = True
     else:
         discard_staged(staged)
-    summary.seconds = round(time.perf_counter() - started, 3)
     return summary
+
+
+def _assemble(
+    batch: _Batch, processed: ProcessedBatch, seen: SeenIndex, cache: PreviousRun | None, order: _InputOrder
+) -> tuple[dict[str, list[dict]], list[dict], list[dict]]:
+    """A batch's rows in input order, whether computed now or copied from the previous tables.
+
+    Body dedupe runs here, in input order over every document that got past extract (cached or
+    not), so the first copy is kept exactly as in a full run.
+    """
+    survivors = []
+    for doc in batch.fresh:
+        article_id = batch.cached.get(doc.source_path) or processed.extracted.get(doc.source_path)
+        if article_id:
+            survivors.append(_stub(doc, article_id))
+    kept, duplicates, dedupe_quarantine = drop_body_duplicates(survivors, batch.copies, seen)
+    kept_ids = {d.source_path: d.article_id for d in kept}
+    reused_ids = [kept_ids[p] for p in kept_ids if p in batch.cached]
+    previous = cache.rows(reused_ids) if cache and reused_ids else {}
+
+    rows: dict[str, list[dict]] = {t: [] for t in ("articles", "quotes", "entities", "comments", "normalizations")}
+    for doc in batch.fresh:
+        if doc.source_path not in kept_ids:
+            continue
+        if doc.source_path in batch.cached:
+            article_id = kept_ids[doc.source_path]
+            for table in rows:
+                rows[table].extend(previous.get(table, {}).get(article_id, []))
+        elif doc.source_path in processed.finished:
+            for table, table_rows in processed.finished[doc.source_path].items():
+                rows[table].extend(table_rows)
+    later = [r for s in LATER_STAGES for r in processed.quarantined.get(s, []) if r["source_path"] in kept_ids]
+    quarantined = [
+        *batch.ingest_quarantine,
+        *batch.cached_quarantine,
+        *processed.quarantined.get("extract", []),
+        *dedupe_quarantine,
+        *later,
+    ]
+    quarantined.sort(key=lambda r: order(r["source_path"]))
+    duplicates.sort(key=lambda r: order(r["source_path"]))
+    return rows, duplicates, quarantined
+
+
+def _stub(doc: Doc, article_id: str | None = None) -> Doc:
+    """What dedupe needs of a document, without its content."""
+    return Doc(source_path=doc.source_path, source_format=doc.source_format, sha256=doc.sha256, article_id=article_id)
+
+
+def _unchanged(summary: RunSummary, manifest: dict[str, Any]) -> RunSummary:
+    """The published tables already are this run's result: report them, touch nothing."""
+    summary.unchanged = True
+    summary.published = False
+    summary.validation_success = bool(manifest.get("validation_success", True))
+    summary.inputs = manifest.get("inputs", 0)
+    summary.articles = manifest.get("articles", 0)
+    summary.duplicates = manifest.get("duplicates", 0)
+    summary.quarantined = manifest.get("quarantined", 0)
+    summary.reused = summary.articles
+    summary.rows = dict(manifest.get("rows", {}))
+    return summary
+
+
+def _slug(url: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+def _remote_manifest(url: str) -> dict[str, Any]:
+    import json
+
+    import fsspec
+
+    fs, root = fsspec.core.url_to_fs(url)
+    try:
+        return json.loads(fs.cat_file(f"{root.rstrip('/')}/_manifest.json"))
+    except (FileNotFoundError, ValueError):
+        return {}
 
 
 def _progress(total: int):
