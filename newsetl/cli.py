@@ -61,10 +61,10 @@ def _print_summary(summary) -> None:
 
     console = Console(stderr=False)
     status = "[green]published[/]" if summary.published else "[red]NOT published: validation failed[/]"
+    console.print(f"newsetl: {status} in {summary.seconds:.1f} s")
     console.print(
-        f"newsetl: {summary.inputs} documents in -> {summary.articles} articles, "
-        f"{summary.duplicates} duplicates, {summary.quarantined} quarantined "
-        f"({summary.seconds:.1f} s); {status}"
+        f"{summary.inputs} documents in -> {summary.articles} articles, "
+        f"{summary.duplicates} duplicates, {summary.quarantined} quarantined"
     )
     table = Table("table", "rows", "file", box=None)
     out = Path(summary.output_dir)

@@ -6,6 +6,7 @@ With no `PREFECT_API_URL`, Prefect starts its embedded ephemeral API in-process;
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -25,3 +26,5 @@ def configure(prefect_home: Path | None = None) -> None:
     os.environ.setdefault("PREFECT_HOME", str(prefect_home or PROJECT_ROOT / ".prefect"))
     for key, value in QUIET_OFFLINE_DEFAULTS.items():
         os.environ.setdefault(key, value)
+    # GX logs its ephemeral-context housekeeping at INFO; only problems belong on a run's console.
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
