@@ -46,7 +46,6 @@ __all__ = [
     "normalized_span",
     "published_span",
     "undo",
-    "variant_pattern",
 ]
 
 LEXICON: Lexicon = load_lexicon(os.environ.get("NEWSETL_LEXICON") or LEXICON_PATH)
@@ -61,11 +60,6 @@ def normalize_text(text: str) -> Normalized:
 def find_variants(text: str) -> list[Change]:
     """Variant spellings still in `text` (exceptions respected); empty for normalised text."""
     return scan(LEXICON, text).changes
-
-
-def variant_pattern():
-    """The compiled matcher; a match in group "context" or "variant" is a variant spelling."""
-    return LEXICON.pattern
 
 
 def _rows(article_id: str | None, field: str, changes: list[Change]) -> list[dict[str, Any]]:

@@ -157,7 +157,10 @@ def _check(lex: Lexicon) -> None:
     """A variant that is also a canonical form would make normalising twice change the text."""
     canonical_keys = {key(c) for c in lex.canonicals}
     canonical_words = {w for c in canonical_keys for w in c.split(" ")}
-    for k, form in lex.forms.items():
+    for k, form in [*lex.forms.items(), *lex.context_forms.items()]:
+        if k.endswith("'"):
+            # a closing quote after a name would be read as part of the name
+            raise LexiconError(f"variant {form.variant!r} ({form.rule}) ends with an apostrophe")
         if k in canonical_keys or (" " not in k and k in canonical_words):
             raise LexiconError(f"variant {form.variant!r} ({form.rule}) is a canonical form")
 

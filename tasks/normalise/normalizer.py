@@ -7,8 +7,9 @@ modified; `Normalized.text` is a new string, and `undo` gives the original back 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from tasks.normalise.lexicon import PROTECTED_MARKS, Form, Lexicon, key
 
@@ -149,7 +150,8 @@ def undo(normalized: str, changes: Sequence[Change]) -> str:
     """Give back the published text from the normalised one and its changes."""
     pieces: list[str] = []
     pos = 0
-    for change, (n_start, n_end, _, _) in zip(changes, _segments(changes, to_published=True)):
+    ordered = sorted(changes)
+    for change, (n_start, n_end, _, _) in zip(ordered, _segments(ordered, to_published=True)):
         pieces.append(normalized[pos:n_start])
         pieces.append(change.original)
         pos = n_end
@@ -157,19 +159,26 @@ def undo(normalized: str, changes: Sequence[Change]) -> str:
     return "".join(pieces)
 
 
+def _parts(change: Change | Mapping[str, Any]) -> tuple[int, int, int]:
+    """(start, end, replacement length) of a Change or of a normalizations row."""
+    if isinstance(change, Mapping):
+        return int(change["start"]), int(change["end"]), len(change["replacement"])
+    return change.start, change.end, len(change.replacement)
+
+
 def _segments(
-    changes: Sequence[Change], to_published: bool
+    changes: Sequence[Change | Mapping[str, Any]], to_published: bool
 ) -> Iterator[tuple[int, int, int, int]]:
     """(source start, source end, target start, target end) of each change, in either direction."""
     shift = 0
-    for c in changes:
-        n_start = c.start + shift
-        n_end = n_start + len(c.replacement)
-        shift += len(c.replacement) - (c.end - c.start)
+    for start, end, replacement_len in sorted(map(_parts, changes)):
+        n_start = start + shift
+        n_end = n_start + replacement_len
+        shift += replacement_len - (end - start)
         if to_published:
-            yield n_start, n_end, c.start, c.end
+            yield n_start, n_end, start, end
         else:
-            yield c.start, c.end, n_start, n_end
+            yield start, end, n_start, n_end
 
 
 def _map_point(segments: Iterator[tuple[int, int, int, int]], pos: int, is_end: bool) -> int:
@@ -184,7 +193,9 @@ def _map_point(segments: Iterator[tuple[int, int, int, int]], pos: int, is_end: 
     return pos + offset
 
 
-def _map_span(changes: Sequence[Change], start: int, end: int, to_published: bool) -> tuple[int, int]:
+def _map_span(
+    changes: Sequence[Change | Mapping[str, Any]], start: int, end: int, to_published: bool
+) -> tuple[int, int]:
     if start > end:
         raise ValueError(f"span start {start} is after its end {end}")
     new_start = _map_point(_segments(changes, to_published), start, is_end=False)
@@ -193,14 +204,19 @@ def _map_span(changes: Sequence[Change], start: int, end: int, to_published: boo
     return new_start, _map_point(_segments(changes, to_published), end, is_end=True)
 
 
-def published_span(changes: Sequence[Change], start: int, end: int) -> tuple[int, int]:
+def published_span(
+    changes: Sequence[Change | Mapping[str, Any]], start: int, end: int
+) -> tuple[int, int]:
     """The span of the published text that became normalised text [start, end).
 
+    `changes` are `Change`s or rows of the normalizations table (one field's rows).
     A span that starts or ends inside a replaced word grows to cover the whole original word.
     """
     return _map_span(changes, start, end, to_published=True)
 
 
-def normalized_span(changes: Sequence[Change], start: int, end: int) -> tuple[int, int]:
+def normalized_span(
+    changes: Sequence[Change | Mapping[str, Any]], start: int, end: int
+) -> tuple[int, int]:
     """The span of the normalised text that published text [start, end) became."""
     return _map_span(changes, start, end, to_published=False)

@@ -163,3 +163,17 @@ def test_canonical_form_is_configurable(tmp_path):
     assert scan(lex, "Vladimir Zelensky and Zelenskiy's aide").text == (
         "Volodymyr Zelenskyy and Zelenskyy's aide"
     )
+
+
+def test_a_variant_ending_in_an_apostrophe_is_refused(tmp_path):
+    """"Irpen'" would swallow a closing quote: 'Irpen' -> 'Irpin' then 'Irpin' -> ... unstable."""
+    path = _write(
+        tmp_path,
+        """
+        version: "1"
+        entries:
+          - {id: irpin, type: city, canonical: Irpin, variants: [Irpen, "Irpen'"]}
+        """,
+    )
+    with pytest.raises(LexiconError, match="apostrophe"):
+        load_lexicon(path)

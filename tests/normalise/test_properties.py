@@ -121,3 +121,16 @@ def test_spans_of_whole_changes_map_exactly_both_ways(text):
         assert published_span(result.changes, n_start, n_end) == (c.start, c.end)
         assert normalized_span(result.changes, c.start, c.end) == (n_start, n_end)
         shift += len(c.replacement) - len(c.original)
+
+
+@SETTINGS
+@given(texts(), st.data())
+def test_rows_of_the_normalizations_table_map_spans_like_changes(text, data):
+    result = normalize_text(text)
+    rows = [
+        {"start": c.start, "end": c.end, "original": c.original, "replacement": c.replacement}
+        for c in reversed(result.changes)  # row order is not relied on
+    ]
+    start = data.draw(st.integers(0, len(result.text)))
+    end = data.draw(st.integers(start, len(result.text)))
+    assert published_span(rows, start, end) == published_span(result.changes, start, end)
