@@ -53,8 +53,14 @@ class Rules:
     comment_end_line: re.Pattern
     comment_section_start: re.Pattern
     date_label_prefix: re.Pattern
-    outlet_signals: list[tuple[str, re.Pattern]]
+    outlet_signals: re.Pattern  # one alternation; group "o<k>" is outlet_signal_names[k]
+    outlet_signal_names: list[str]
+    furniture_contains_keywords: re.Pattern
     outlet_generic: list[re.Pattern]
+
+
+def _signals(o: dict) -> list[tuple[str, str]]:
+    return [(name, sig) for name, sigs in o["outlets"].items() for sig in sigs]
 
 
 @lru_cache(maxsize=1)
@@ -96,9 +102,11 @@ def rules() -> Rules:
         comment_end_line=re.compile(_alternation(p["comment_end_line"]), re.I),
         comment_section_start=re.compile(_alternation(p["comment_section_start"]), re.I),
         date_label_prefix=re.compile(rf"\s*(?:{p['date_label']})\s*", re.I),
-        outlet_signals=[
-            (name, re.compile(sig)) for name, sigs in o["outlets"].items() for sig in sigs
-        ],
+        outlet_signals=re.compile(
+            "|".join(f"(?P<o{k}>{sig})" for k, (_, sig) in enumerate(_signals(o)))
+        ),
+        outlet_signal_names=[name for name, _ in _signals(o)],
+        furniture_contains_keywords=re.compile(p["furniture_contains_keywords"]),
         outlet_generic=[re.compile(g) for g in o["generic"]],
     )
 
@@ -269,7 +277,7 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
     if r.comment_end_line.fullmatch(t):
         line.label, line.kind = FURNITURE, "comment-end"
         return
-    if r.player_line.fullmatch(t):
+    if (line.words <= 16 and _TIMEISH.search(t) or "playing" in t.lower()) and r.player_line.fullmatch(t):
         line.label, line.kind = FURNITURE, "player"
         return
     if r.furniture_line.fullmatch(t):
@@ -278,7 +286,11 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
     if r.furniture_prefix.match(t):
         line.label, line.kind = FURNITURE, "cue"
         return
-    if line.words <= r.furniture_contains_max_words and r.furniture_contains.search(t):
+    if (
+        line.words <= r.furniture_contains_max_words
+        and r.furniture_contains_keywords.search(t)
+        and r.furniture_contains.search(t)
+    ):
         line.label, line.kind = FURNITURE, "call-to-action"
         return
     if line.words <= 60 and r.caption_credit.search(t):
@@ -290,7 +302,7 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
     if _starts_with_symbol(t) and not line.terminal:
         line.label, line.kind = FURNITURE, "ticker"
         return
-    if line.words <= 10 and r.agency_credit.fullmatch(t):
+    if line.words <= 10 and " " in t and r.agency_credit.fullmatch(t):
         line.label, line.kind = META, "credit"
         return
     author = _is_byline(t, r)
@@ -332,9 +344,18 @@ def _is_good(line: Line | None) -> bool:
 # --- comments -------------------------------------------------------------------------------
 
 
+_TIMEISH = re.compile(r"\d|\bago\b|just now|yesterday|\bnow\b", re.I)
+
+
 def _comment_header(lines: list[Line], i: int, r: Rules) -> tuple[str | None, str, int] | None:
     """(author, time text, lines used) when line i opens a reader comment."""
     t = lines[i].text
+    if lines[i].words > 16:
+        return None
+    if not _TIMEISH.search(t):
+        nxt = _next_nonblank(lines, i)
+        if nxt is None or lines[i].words > 5 or not _TIMEISH.search(lines[nxt].text):
+            return None
     if lines[i].words <= 14 and not lines[i].terminal or r.comment_header.fullmatch(t):
         m = r.comment_header.fullmatch(t)
         if m and len(m.group("author").split()) <= 6 and not re.search(r"[!?:;…]\W*$", m.group("author")):
@@ -754,11 +775,11 @@ def _published_at(lines: list[Line], first_body: int, prefix_dates: list[datetim
 def _outlet(lines: list[Line], r: Rules, title_idx: int | None) -> str | None:
     """The outlet whose signals appear most often in the page furniture."""
     furniture = [ln.text for ln in lines if ln.label in (FURNITURE, META) and ln.text]
+    blob = "\n".join(furniture)
     votes: dict[str, int] = {}
-    for name, pattern in r.outlet_signals:
-        hits = sum(1 for t in furniture if pattern.search(t))
-        if hits:
-            votes[name] = votes.get(name, 0) + hits
+    for m in r.outlet_signals.finditer(blob):
+        name = r.outlet_signal_names[int(m.lastgroup[1:])]
+        votes[name] = votes.get(name, 0) + 1
     if votes:
         return max(votes, key=lambda k: votes[k])
     if title_idx is not None:

@@ -1,0 +1,102 @@
+"""Score the extract stage on labelled pages: 4-gram shingle precision/recall/F1 and ms/doc.
+
+    .venv/bin/python bench/extract/score.py                    # the development set in tests/
+    .venv/bin/python bench/extract/score.py --cases DIR        # any directory in the same layout
+    .venv/bin/python bench/extract/score.py --json out.json    # also write the numbers
+
+Text cases run through `clean_text`; HTML cases through `extract_html`. Baselines are the
+uncleaned dump (text) and `trafilatura.extract` with default settings (HTML), timed the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+import trafilatura  # noqa: E402
+
+from tasks.extract import extract_doc  # noqa: E402
+from tasks.extract.evaluate import load_cases, prf  # noqa: E402
+from tasks.extract.html import extract_html  # noqa: E402
+from tasks.extract.text_cleaner import clean_text  # noqa: E402
+from tasks.records import Doc, Quarantined  # noqa: E402
+
+
+def _ms(fn, repeat: int) -> float:
+    start = time.perf_counter()
+    for _ in range(repeat):
+        fn()
+    return (time.perf_counter() - start) * 1000 / repeat
+
+
+def score(cases_dir: Path, repeat: int = 5) -> dict:
+    cases = [c for c in load_cases(cases_dir) if c.body]  # furniture-only pages have no body
+    out: dict = {"cases": [], "summary": {}}
+    for fmt in ("text", "html"):
+        subset = [c for c in cases if c.source_format == fmt]
+        if not subset:
+            continue
+        rows = []
+        for c in subset:
+            body = clean_text(c.raw).body if fmt == "text" else "\n\n".join(extract_html(c.raw).paragraphs)
+            base = c.raw if fmt == "text" else (trafilatura.extract(c.raw) or "")
+            p, r, f = prf(body, c.body)
+            rows.append({"case": c.name, "format": fmt, "precision": round(p, 4), "recall": round(r, 4),
+                         "f1": round(f, 4), "baseline_f1": round(prf(base, c.body)[2], 4)})
+        run = (lambda: [clean_text(c.raw) for c in subset]) if fmt == "text" else \
+              (lambda: [extract_html(c.raw) for c in subset])
+
+        def full() -> None:
+            for c in subset:
+                try:
+                    extract_doc(Doc(source_path=c.name, source_format=fmt, raw=c.raw))
+                except Quarantined:
+                    pass
+
+        run(), full()  # warm caches and imports
+        ms_core = _ms(run, repeat) / len(subset)
+        ms_full = _ms(full, repeat) / len(subset)
+        ms_base = _ms(lambda: [trafilatura.extract(c.raw) for c in cases if c.source_format == "html"] or None,
+                      repeat) / max(1, sum(c.source_format == "html" for c in cases))
+        out["cases"].extend(rows)
+        out["summary"][fmt] = {
+            "n": len(rows),
+            "mean_precision": round(statistics.mean(r["precision"] for r in rows), 4),
+            "mean_recall": round(statistics.mean(r["recall"] for r in rows), 4),
+            "mean_f1": round(statistics.mean(r["f1"] for r in rows), 4),
+            "mean_baseline_f1": round(statistics.mean(r["baseline_f1"] for r in rows), 4),
+            "ms_per_doc_extractor": round(ms_core, 3),
+            "ms_per_doc_extract_doc": round(ms_full, 3),
+            "ms_per_doc_trafilatura_default_on_html": round(ms_base, 3),
+        }
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cases", type=Path, default=ROOT / "tests" / "extract" / "devset")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    result = score(args.cases, args.repeat)
+    for row in result["cases"]:
+        print(f"{row['format']:4} {row['case']:34} P={row['precision']:.3f} R={row['recall']:.3f} "
+              f"F1={row['f1']:.3f}  baseline F1={row['baseline_f1']:.3f}")
+    for fmt, s in result["summary"].items():
+        print(f"\n{fmt}: n={s['n']} P={s['mean_precision']:.3f} R={s['mean_recall']:.3f} F1={s['mean_f1']:.3f} "
+              f"(baseline {s['mean_baseline_f1']:.3f}); {s['ms_per_doc_extractor']:.2f} ms/doc extractor, "
+              f"{s['ms_per_doc_extract_doc']:.2f} ms/doc extract_doc; trafilatura.extract on the HTML cases "
+              f"{s['ms_per_doc_trafilatura_default_on_html']:.2f} ms/doc")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
