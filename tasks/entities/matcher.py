@@ -9,6 +9,7 @@ verb, a locative phrase) says what it is.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -30,7 +31,9 @@ from tasks.entities.catalog import (
 SENTENCE_END = {".", "!", "?", ":", "…"}
 OPENERS = {'"', "“", "‘", "'", "(", "[", "«", "„"}
 CONNECTORS = {"of", "de", "da", "del", "della", "di", "du", "la", "le", "von", "van", "der", "den", "al", "el", "bin", "ibn", "for", "the", "on"}
-REGION_WORDS = {"region", "regions", "oblast", "oblasts", "province", "provinces"}
+PLACE_OF = {"of", "for", "on", "the"}  # connectors that end a person's name, unlike "von", "bin"
+RUN_CONNECTORS = CONNECTORS | {"and", "&"}
+REGION_WORDS = {"region", "regions", "regional", "oblast", "oblasts", "province", "provinces"}
 LIST_GLUE = {",", "and", "or", "&", "the", "as", "well"}
 MAX_RULE_TOKENS = 6
 
@@ -247,6 +250,22 @@ def _apply_region_context(t: _Text, mentions: list[Mention], catalog: Catalog) -
         m.entity = catalog.entities[m.entity.region]
 
 
+def _apply_shared_head(t: _Text, mentions: list[Mention], catalog: Catalog) -> None:
+    """"Donetsk and Luhansk People's Republics": the first name shares the second one's head."""
+    by_start = {m.start_tok: m for m in mentions}
+    for m in mentions:
+        j = m.end_tok
+        if j + 1 >= t.n or t.toks[j] != "and" or not (t.joined(j - 1) and t.joined(j)):
+            continue
+        other = by_start.get(j + 1)
+        if other is None or other.end_tok - other.start_tok < 2 or other.entity.type != m.entity.type:
+            continue
+        tokens = t.toks[m.start_tok : m.end_tok] + t.toks[other.start_tok + 1 : other.end_tok]
+        longs = [v for v in catalog.resolve_key(tokens) if not v.short]
+        if longs:
+            m.entity = longs[0].entity
+
+
 def _region_word_after(t: _Text, m: Mention, by_start: dict[int, Mention]) -> bool:
     j = m.end_tok
     while j < t.n and t.joined(j - 1):
@@ -308,8 +327,8 @@ def _runs(t: _Text, covered: list[bool]) -> list[tuple[int, int]]:
                 j += 2
                 continue
             if (
-                fold(nxt) in CONNECTORS
-                and nxt.islower()
+                fold(nxt) in RUN_CONNECTORS
+                and (nxt.islower() or nxt == "&")
                 and j + 2 < t.n
                 and t.joined(j + 1)
                 and not covered[j + 2]
@@ -353,43 +372,72 @@ class _RuleContext:
             or word.endswith(("ing", "ly", "ed"))
         )
 
-    def type_of(self, a: int, b: int) -> tuple[str | None, int]:
-        """Type guess for tokens a..b-1 and where the mention starts (after any titles)."""
-        t, cue = self.t, self.cue
-        words = [fold(w) for w in t.toks[a:b]]
-        n = len(words)
-        if n >= 3 and words[1] == "of" and words[0] in cue.heads_of:
-            return cue.heads_of[words[0]], a
-        if n >= 2:
+    def structural_type(self, a: int, b: int) -> str | None:
+        """Type from the span's own words: "Ministry of ...", "... Council", "... Sea", "... War"."""
+        words = [fold(w) for w in self.t.toks[a:b]]
+        cue = self.cue
+        if len(words) >= 3 and words[1] == "of" and words[0] in cue.heads_of:
+            return cue.heads_of[words[0]]
+        if len(words) >= 2:
             last = words[-1]
-            if last in cue.org_tails:
-                return "ORG", a
-            if last in cue.gpe_tails:
-                return "GPE", a
-            if last in cue.loc_tails:
-                return "LOC", a
-            if last in cue.event_tails:
-                return "EVENT", a
-        k = 0
-        while k < n and (words[k] in cue.titles or words[k] in {".", "-"}):
-            k += 1
-        if k == n:
-            return None, a
-        if k > 0:
-            return "PERSON", a + k
+            for tails, type_ in ((cue.org_tails, "ORG"), (cue.gpe_tails, "GPE"), (cue.loc_tails, "LOC"), (cue.event_tails, "EVENT")):
+                if last in tails:
+                    return type_
+        return None
+
+    def segments(self, a: int, b: int) -> list[tuple[int, int, str | None]]:
+        """Split a run of capitalised words into typed pieces (type None: no cue, not a mention).
+
+        "Senate Majority Leader John Thune" -> "John Thune" PERSON; "Security Council Secretary"
+        -> "Security Council" ORG; "Kharkiv Mayor Ihor Terekhov" -> "Ihor Terekhov" PERSON.
+        """
+        t, cue = self.t, self.cue
+        if a >= b:
+            return []
+        words = [fold(w) for w in t.toks[a:b]]
+        type_ = self.structural_type(a, b)
+        if type_ is not None:
+            return [(a, b, type_)]
+        for k in range(1, len(words) - 1):
+            if words[k] in {"and", "&"}:
+                return self.segments(a, a + k) + self.segments(a + k + 1, b)
+        filler = cue.titles | CONNECTORS | {".", "-"}
+        e = b
+        while e > a and words[e - 1 - a] in filler:
+            e -= 1
+        if e < b:
+            return self.segments(a, e)
+        last_title = max((k for k, w in enumerate(words) if w in cue.titles), default=None)
+        if last_title is not None:
+            head_end = a + last_title
+            while head_end > a and words[head_end - 1 - a] in filler:
+                head_end -= 1
+            name_start = a + last_title + 1
+            pieces = self.segments(a, head_end) if head_end > a else []
+            cut = next((k for k in range(name_start, b) if fold(t.toks[k]) in PLACE_OF), b)
+            if cut - name_start <= 4:
+                pieces.append((name_start, cut, "PERSON"))
+            return pieces
+        n = len(words)
+        for k, w in enumerate(words[1:], 1):
+            if w in PLACE_OF:  # "Jeanne Shaheen of New Hampshire": a name ends before "of"
+                return self.segments(a, a + k) + self.segments(a + k + 1, b)
         if self.prev_is_title(a):
-            return "PERSON", a
+            return [(a, b, "PERSON")]
         if n >= 2 and words[0] in cue.first_names:
-            return "PERSON", a
+            return [(a, b, "PERSON")]
         if 2 <= n <= 3 and self.speech_nearby(a, b):
-            return "PERSON", a
+            return [(a, b, "PERSON")]
         if n == 1 and self.place_context(a):
-            return "GPE", a
-        return None, a
+            return [(a, b, "GPE")]
+        return [(a, b, None)]
 
     def prev_is_title(self, a: int) -> bool:
-        prev = self.t.prev_words(a, 1)
-        return bool(prev) and prev[0] in self.cue.titles and self.t.toks[a - 1].islower()
+        """A lower-case title ("spokesman Dmitry Peskov") or an abbreviation ("Sen. Jeanne Shaheen")."""
+        prev = self.t.prev_words(a, 2)
+        if prev and prev[-1] in self.cue.titles and self.t.toks[a - 1].islower():
+            return True
+        return len(prev) == 2 and prev[-1] == "." and prev[0] in self.cue.titles
 
     def speech_nearby(self, a: int, b: int) -> bool:
         t = self.t
@@ -422,48 +470,65 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
 
     rule_mentions: list[Mention] = []
     absorbed: set[int] = set()
-    singles: list[tuple[int, int]] = []
+    singles: list[tuple[int, str | None]] = []  # (token, type from a title cue)
     for a0, b in _runs(t, covered):
         a = ctx.strip_leading(a0, b)
         if a >= b:
             continue
-        if b - a == 1 or t.headline_case(a):
-            singles.append((a, b))
+        if t.headline_case(a):
+            singles.extend((k, None) for k in range(a, b))  # title case says nothing: links only
             continue
         if b - a > MAX_RULE_TOKENS:
             continue
-        type_, start = ctx.type_of(a, b)
-        if type_ is None:
-            continue
-        if start >= b:
-            continue
-        if type_ == "PERSON" and b - start == 1:
-            singles.append((start, b))  # "Mr Keosayan": resolve like any lone surname
-            continue
-        mention = _make_rule_mention(t, ctx, start, b, type_)
-        before = ctx.catalog_by_end.get(start)
-        if type_ == "ORG" and before is not None and before.entity.type in {"NORP", "GPE"} and t.joined(start - 1):
-            # "Ukrainian Air Force", "Kyiv City Council": the nationality or place is part of the name.
-            mention = _make_rule_mention(t, ctx, before.start_tok, b, type_)
-            absorbed.add(id(before))
-        rule_mentions.append(mention)
-        if type_ == "PERSON":
-            ctx.surnames.setdefault(fold(t.toks[b - 1]), mention.entity)
+        for start, end, type_ in ctx.segments(a, b):
+            if end - start == 1:
+                singles.append((start, type_))
+                continue
+            if type_ is None:
+                continue
+            mention = _rule_mention(t, ctx, start, end, type_, absorbed)
+            rule_mentions.append(mention)
+            if type_ == "PERSON":
+                ctx.surnames.setdefault(fold(t.toks[end - 1]), mention.entity)
 
     _register_acronyms(t, ctx, catalog_mentions + rule_mentions)
-    for a, b in singles:
-        for k in range(a, b):
-            entity = ctx.surnames.get(fold(t.toks[k])) or ctx.acronyms.get(t.toks[k])
-            if entity is not None:
-                rule_mentions.append(Mention(k, k + 1, entity, "rule" if entity.entity_id.startswith("auto:") else "catalog"))
-                continue
-            if b - a != 1 or t.headline_case(k) or t.sentence_initial(k):
-                continue
-            type_, _ = ctx.type_of(k, k + 1)
-            if type_ in {"PERSON", "GPE"}:
-                rule_mentions.append(_make_rule_mention(t, ctx, k, k + 1, type_))
+    places = {m.end_tok for m in catalog_mentions + rule_mentions if m.entity.type == "GPE"}
+    for k, hint in sorted(singles):
+        entity = ctx.surnames.get(fold(t.toks[k])) or ctx.acronyms.get(t.toks[k])
+        if entity is not None:
+            source = "rule" if entity.entity_id.startswith("auto:") else "catalog"
+            rule_mentions.append(Mention(k, k + 1, entity, source))
+            continue
+        if hint == "PERSON":  # "Mr Keosayan", "Mayor Terekhov": the title is the cue
+            rule_mentions.append(_rule_mention(t, ctx, k, k + 1, "PERSON", absorbed))
+            continue
+        if t.headline_case(k) or t.sentence_initial(k) or hint is not None and hint != "GPE":
+            continue
+        if hint == "GPE" or _listed_after_place(t, k, places):
+            rule_mentions.append(_rule_mention(t, ctx, k, k + 1, "GPE", absorbed))
+            places.add(k + 1)
     catalog_mentions[:] = [m for m in catalog_mentions if id(m) not in absorbed]
     return rule_mentions
+
+
+def _listed_after_place(t: _Text, k: int, place_ends: set[int]) -> bool:
+    """"the villages of Oleshnya and Hornal": a name joined by "and" to a place is a place."""
+    return k >= 2 and t.toks[k - 1] in {"and", "or", ","} and (k - 1) in place_ends and t.joined(k - 1) and t.joined(k - 2)
+
+
+ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
+
+
+def _rule_mention(t: _Text, ctx: _RuleContext, a: int, b: int, type_: str, absorbed: set[int]) -> Mention:
+    """A rule-made mention; an organisation keeps the unit number or nationality before it."""
+    if type_ == "ORG" and a > 0 and t.joined(a - 1):
+        before = ctx.catalog_by_end.get(a)
+        if ORDINAL.match(t.toks[a - 1]):
+            a -= 1  # "93rd Mechanized Brigade"
+        elif before is not None and before.entity.type in {"NORP", "GPE"} and id(before) not in absorbed:
+            a = before.start_tok  # "Ukrainian Air Force", "Kyiv City Council"
+            absorbed.add(id(before))
+    return _make_rule_mention(t, ctx, a, b, type_)
 
 
 def _make_rule_mention(t: _Text, ctx: _RuleContext, a: int, b: int, type_: str) -> Mention:
@@ -505,6 +570,7 @@ def detect(text: str, catalog: Catalog | None = None) -> list[dict[str, Any]]:
         return []
     catalog_mentions = _catalog_pass(t, catalog)
     _apply_region_context(t, catalog_mentions, catalog)
+    _apply_shared_head(t, catalog_mentions, catalog)
     _apply_apposition(t, catalog_mentions)
     rule_mentions = _rule_pass(t, catalog_mentions)  # may absorb catalogue mentions into names
     mentions = catalog_mentions + rule_mentions
