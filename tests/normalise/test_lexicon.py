@@ -166,7 +166,7 @@ def test_canonical_form_is_configurable(tmp_path):
 
 
 def test_a_variant_ending_in_an_apostrophe_is_refused(tmp_path):
-    """"Irpen'" would swallow a closing quote: 'Irpen' -> 'Irpin' then 'Irpin' -> ... unstable."""
+    """A closing quote after 'Irpen' would be read as part of "Irpen'": unstable when run twice."""
     path = _write(
         tmp_path,
         """
