@@ -143,6 +143,8 @@ class Catalog:
             self._index(entity, form, short=True)
 
     def _index(self, entity: Entity, form: str, short: bool) -> None:
+        if entity.type == "ORG" and form.startswith("The "):
+            form = form[4:]  # "The Guardian" is found as "Guardian", like "the Kremlin"
         tokens, keep = split_alias(form)
         if not tokens:
             return

@@ -31,6 +31,7 @@ from tasks.entities.catalog import (
 SENTENCE_END = {".", "!", "?", ":", "…"}
 OPENERS = {'"', "“", "‘", "'", "(", "[", "«", "„"}
 CONNECTORS = {"of", "de", "da", "del", "della", "di", "du", "la", "le", "von", "van", "der", "den", "al", "el", "bin", "ibn", "for", "the", "on"}
+NAME_PARTICLES = {"al", "el", "ad", "ash", "as", "ibn", "bin", "abu", "bint", "ul"}
 PLACE_OF = {"of", "for", "on", "the"}  # connectors that end a person's name, unlike "von", "bin"
 RUN_CONNECTORS = CONNECTORS | {"and", "&"}
 REGION_WORDS = {"region", "regions", "regional", "oblast", "oblasts", "province", "provinces"}
@@ -58,6 +59,8 @@ class Cues:
     place_leads: tuple[tuple[str, ...], ...]
     locatives: frozenset[str]
     place_suffixes: tuple[str, ...]
+    admin_words: frozenset[str]
+    outlet_leads: tuple[tuple[str, ...], ...]
     speech_after: frozenset[str]
     speech_before: tuple[tuple[str, ...], ...]
     not_names: frozenset[str]
@@ -84,6 +87,8 @@ def cues() -> Cues:
         place_leads=phrases("place_lead_phrases"),
         locatives=words("locative_prepositions"),
         place_suffixes=tuple(sorted({fold(s) for s in raw.get("place_suffixes") or []}, key=len)),
+        admin_words=words("admin_words_after"),
+        outlet_leads=phrases("outlet_leads"),
         speech_after=words("speech_cues_after"),
         speech_before=phrases("speech_cues_before"),
         not_names=words("not_names") | frozenset(STOP_WORDS),
@@ -149,9 +154,10 @@ class _Text:
             return cached
         line_end = self.text.find("\n", line_start)
         line = self.text[line_start : line_end if line_end >= 0 else len(self.text)]
-        words = [w for w in TOKEN_RE.findall(line) if w[0].isalpha() and len(w) > 3]
-        caps = sum(1 for w in words if w[0].isupper())
-        result = len(words) >= 3 and caps / len(words) >= 0.7
+        words = [w for w in TOKEN_RE.findall(line) if w[0].isalpha()]
+        long_words = [w for w in words if len(w) > 3]
+        caps = sum(1 for w in long_words if w[0].isupper())
+        result = 3 <= len(long_words) and len(words) <= 30 and caps / len(long_words) >= 0.8
         self._headline_lines[line_start] = result
         return result
 
@@ -322,9 +328,21 @@ def _runs(t: _Text, covered: list[bool]) -> list[tuple[int, int]]:
                 and t.tight(j)
                 and not covered[j + 2]
                 and _is_cap_word(t.toks[j + 2])
-                and (nxt == "-" and t.tight(j + 1) or nxt == "." and len(t.toks[j]) == 1 and t.joined(j + 1))
-            ):
+                and (t.tight(j + 1) or nxt == "." and len(t.toks[j]) == 1 and t.joined(j + 1))
+            ):  # "Ivano-Frankivsk", "Table.Briefings", "John F. Kennedy"
                 j += 2
+                continue
+            if (
+                nxt in NAME_PARTICLES
+                and j + 3 < t.n
+                and t.joined(j)
+                and t.toks[j + 2] == "-"
+                and t.tight(j + 1)
+                and t.tight(j + 2)
+                and not covered[j + 3]
+                and _is_cap_word(t.toks[j + 3])
+            ):
+                j += 3  # "Lolwah al-Khater"
                 continue
             if (
                 fold(nxt) in RUN_CONNECTORS
@@ -430,18 +448,41 @@ class _RuleContext:
             return [(a, b, "PERSON")]
         if n == 1 and self.place_context(a):
             return [(a, b, "GPE")]
+        if self.outlet_context(a, b):
+            return [(a, b, "ORG")]
         return [(a, b, None)]
 
+    def outlet_context(self, a: int, b: int) -> bool:
+        """"the newspaper Kommersant", "in an interview with Table.Briefings": a publication."""
+        t = self.t
+        for phrase in self.cue.outlet_leads:
+            if t.prev_words(a, len(phrase)) == phrase and t.toks[a - 1].islower():
+                return True
+        one_word = all(t.tight(k) for k in range(a, b - 1))
+        return one_word and t.prev_words(a, 2) == ("interview", "with")
+
     def prev_is_title(self, a: int) -> bool:
-        """A lower-case title ("spokesman Dmitry Peskov") or an abbreviation ("Sen. Jeanne Shaheen")."""
+        """A lower-case title before the name ("spokesman Dmitry Peskov", "the prime minister,
+        Dick Schoof") or an abbreviation ("Sen. Jeanne Shaheen")."""
         prev = self.t.prev_words(a, 2)
         if prev and prev[-1] in self.cue.titles and self.t.toks[a - 1].islower():
+            return True
+        if len(prev) == 2 and prev[-1] == "," and prev[0] in self.cue.titles and self.t.toks[a - 2].islower():
             return True
         return len(prev) == 2 and prev[-1] == "." and prev[0] in self.cue.titles
 
     def speech_nearby(self, a: int, b: int) -> bool:
+        """A reporting verb or an age right after the name ("X said", "X, 54,"), or "according to X"."""
         t = self.t
-        if b < t.n and t.joined(b - 1) and fold(t.toks[b]) in self.cue.speech_after:
+        prev = t.prev_words(a, 1)
+        if prev and prev[0] in self.cue.locatives | {"at", "by", "with", "for"}:
+            return False  # "analysts at Goldman Sachs said": the verb belongs to someone else
+        j = b
+        if j + 1 < t.n and t.toks[j] == "," and t.joined(j - 1):
+            if t.toks[j + 1].isdigit() and j + 2 < t.n and t.toks[j + 2] == ",":
+                return True
+            j += 1
+        if j < t.n and t.joined(j - 1) and fold(t.toks[j]) in self.cue.speech_after:
             return True
         for phrase in self.cue.speech_before:
             if t.prev_words(a, len(phrase)) == phrase:
@@ -449,6 +490,13 @@ class _RuleContext:
         return False
 
     def place_context(self, a: int) -> bool:
+        """"the village of X", "near Xivka", "X district": a lone unknown name that is a place."""
+        t = self.t
+        if a + 1 < t.n and t.joined(a) and t.toks[a + 1].islower() and fold(t.toks[a + 1]) in self.cue.admin_words:
+            return True
+        return self._lead_or_suffix(a)
+
+    def _lead_or_suffix(self, a: int) -> bool:
         for phrase in self.cue.place_leads:
             if self.t.prev_words(a, len(phrase)) == phrase:
                 return True
@@ -478,13 +526,11 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
         if t.headline_case(a):
             singles.extend((k, None) for k in range(a, b))  # title case says nothing: links only
             continue
-        if b - a > MAX_RULE_TOKENS:
-            continue
         for start, end, type_ in ctx.segments(a, b):
             if end - start == 1:
                 singles.append((start, type_))
                 continue
-            if type_ is None:
+            if type_ is None or end - start > MAX_RULE_TOKENS:
                 continue
             mention = _rule_mention(t, ctx, start, end, type_, absorbed)
             rule_mentions.append(mention)
