@@ -32,7 +32,7 @@ _LOOKS_HTML = re.compile(r"^\s*(?:<!doctype html|<html\b|<\?xml[^>]*>\s*<html\b)
 def _language(text: str) -> str | None:
     import py3langid
 
-    lang, _ = py3langid.classify(text[:3000])
+    lang, _ = py3langid.classify(text[:1000])  # accuracy holds at 1,000 chars; cost is linear
     return lang or None
 
 

@@ -59,6 +59,7 @@ DATE_PATTERNS = [
     ),
 ]
 _TIME_BEFORE = re.compile(_TIME + _TZ + r"\s*(?:,|\||/|-|–|—|on)?\s*$", re.I)
+_DIGIT = re.compile(r"\d")
 _PREFILTER = re.compile(r"\d{1,4}[-/.:]\d|\d\s*[^\W\d_]{3}|[^\W\d_]{3}\.?\s+\d", re.I)
 
 
@@ -134,7 +135,7 @@ def _from_match(idx: int, m: re.Match, now: datetime) -> tuple[datetime, bool] |
 
 def find_date(text: str, now: datetime | None = None) -> DateMatch | None:
     """The first date (with its time when printed next to it) in `text`, or None."""
-    if not _PREFILTER.search(text):
+    if not _DIGIT.search(text) or not _PREFILTER.search(text):
         return None
     now = now or datetime.now(timezone.utc)
     best: DateMatch | None = None

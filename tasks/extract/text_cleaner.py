@@ -53,14 +53,9 @@ class Rules:
     comment_end_line: re.Pattern
     comment_section_start: re.Pattern
     date_label_prefix: re.Pattern
-    outlet_signals: re.Pattern  # one alternation; group "o<k>" is outlet_signal_names[k]
-    outlet_signal_names: list[str]
+    outlet_needles: list[tuple[str, str, bool]]  # (outlet, needle, case-insensitive)
     furniture_contains_keywords: re.Pattern
     outlet_generic: list[re.Pattern]
-
-
-def _signals(o: dict) -> list[tuple[str, str]]:
-    return [(name, sig) for name, sigs in o["outlets"].items() for sig in sigs]
 
 
 @lru_cache(maxsize=1)
@@ -84,9 +79,9 @@ def rules() -> Rules:
         stopwords=frozenset(stop),
         furniture_line=re.compile(rf"(?:{_alternation(p['furniture_line'])})[\s.:!|>»›…-]*", re.I),
         furniture_prefix=re.compile(_alternation(p["furniture_prefix"]), re.I),
-        furniture_contains=re.compile(_alternation(p["furniture_contains"]), re.I),
+        furniture_contains=re.compile(_alternation(p["furniture_contains"])),
         furniture_contains_max_words=int(p["furniture_contains_max_words"]),
-        caption_credit=re.compile(_alternation(p["caption_credit"]), re.I),
+        caption_credit=re.compile(_alternation(p["caption_credit"])),
         byline_located=re.compile(p["byline_located"]),
         agency_credit=re.compile(p["agency_credit"], re.I),
         outlet_names=sorted(o["outlets"], key=len, reverse=True),
@@ -102,10 +97,11 @@ def rules() -> Rules:
         comment_end_line=re.compile(_alternation(p["comment_end_line"]), re.I),
         comment_section_start=re.compile(_alternation(p["comment_section_start"]), re.I),
         date_label_prefix=re.compile(rf"\s*(?:{p['date_label']})\s*", re.I),
-        outlet_signals=re.compile(
-            "|".join(f"(?P<o{k}>{sig})" for k, (_, sig) in enumerate(_signals(o)))
-        ),
-        outlet_signal_names=[name for name, _ in _signals(o)],
+        outlet_needles=[
+            (name, str(n).lower() if str(n).islower() else str(n), str(n).islower())
+            for name, needles in o["outlets"].items()
+            for n in needles
+        ],
         furniture_contains_keywords=re.compile(p["furniture_contains_keywords"]),
         outlet_generic=[re.compile(g) for g in o["generic"]],
     )
@@ -121,6 +117,7 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _TERMINAL = re.compile(r"(?:[.!?…:;。！？]|\.{3})[\"'”’»)\]]*$|[”»\"]$")
+_CAPTIONISH = re.compile(r"[/(]|photo|foto|image|picture")
 _UPPER_START = re.compile(r"^[\"'“‘«(\[]?[^\W\d_]")
 
 
@@ -141,6 +138,7 @@ class Line:
     is_list: bool = False
     is_heading: bool = False
     raw_lines: list[str] = field(default_factory=list)  # input lines joined into this one
+    low: str = ""  # text.lower(), for the patterns matched without re.I
 
 
 def _normalise(raw: str) -> tuple[str, float, bool, bool]:
@@ -161,10 +159,11 @@ def _normalise(raw: str) -> tuple[str, float, bool, bool]:
 
 
 def _features(line: Line, stopwords: frozenset[str]) -> None:
-    words = _WORD.findall(line.text)
+    line.low = line.text.lower()
+    words = _WORD.findall(line.low)
     line.words = len(line.text.split())
     if words:
-        line.stop_density = sum(w.lower() in stopwords for w in words) / len(words)
+        line.stop_density = sum(w in stopwords for w in words) / len(words)
     line.terminal = bool(_TERMINAL.search(line.text))
     first = line.text.lstrip("\"'“‘«([ ")
     line.starts_lower = bool(first) and first[0].islower()
@@ -274,13 +273,14 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
     if line.link_share > 0.5:
         line.label, line.kind = FURNITURE, "links"
         return
-    if r.comment_end_line.fullmatch(t):
+    short = line.words <= 45  # longer lines are never menus, widgets or credits
+    if line.words <= 10 and r.comment_end_line.fullmatch(t):
         line.label, line.kind = FURNITURE, "comment-end"
         return
-    if (line.words <= 16 and _TIMEISH.search(t) or "playing" in t.lower()) and r.player_line.fullmatch(t):
+    if (line.words <= 16 and _TIMEISH.search(line.low) or "playing" in line.low) and r.player_line.fullmatch(t):
         line.label, line.kind = FURNITURE, "player"
         return
-    if r.furniture_line.fullmatch(t):
+    if short and r.furniture_line.fullmatch(t):
         line.label, line.kind = FURNITURE, "menu"
         return
     if r.furniture_prefix.match(t):
@@ -288,12 +288,12 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
         return
     if (
         line.words <= r.furniture_contains_max_words
-        and r.furniture_contains_keywords.search(t)
-        and r.furniture_contains.search(t)
+        and r.furniture_contains_keywords.search(line.low)
+        and r.furniture_contains.search(line.low)
     ):
         line.label, line.kind = FURNITURE, "call-to-action"
         return
-    if line.words <= 60 and r.caption_credit.search(t):
+    if line.words <= 60 and _CAPTIONISH.search(line.low) and r.caption_credit.search(line.low):
         line.label, line.kind = FURNITURE, "caption"
         return
     if r.teaser_suffix.search(t) or re.search(r"\((?:VIDEO|PHOTOS?|LIVE|WATCH)\)", t):
@@ -305,7 +305,7 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
     if line.words <= 10 and " " in t and r.agency_credit.fullmatch(t):
         line.label, line.kind = META, "credit"
         return
-    author = _is_byline(t, r)
+    author = _is_byline(t, r) if line.words <= 16 else None
     if author:
         line.label, line.kind = META, "byline"
         return
@@ -344,7 +344,7 @@ def _is_good(line: Line | None) -> bool:
 # --- comments -------------------------------------------------------------------------------
 
 
-_TIMEISH = re.compile(r"\d|\bago\b|just now|yesterday|\bnow\b", re.I)
+_TIMEISH = re.compile(r"\d|ago\b|now\b|yesterday")
 
 
 def _comment_header(lines: list[Line], i: int, r: Rules) -> tuple[str | None, str, int] | None:
@@ -352,9 +352,9 @@ def _comment_header(lines: list[Line], i: int, r: Rules) -> tuple[str | None, st
     t = lines[i].text
     if lines[i].words > 16:
         return None
-    if not _TIMEISH.search(t):
+    if not _TIMEISH.search(lines[i].low):
         nxt = _next_nonblank(lines, i)
-        if nxt is None or lines[i].words > 5 or not _TIMEISH.search(lines[nxt].text):
+        if nxt is None or lines[i].words > 5 or not _TIMEISH.search(lines[nxt].low):
             return None
     if lines[i].words <= 14 and not lines[i].terminal or r.comment_header.fullmatch(t):
         m = r.comment_header.fullmatch(t)
@@ -776,10 +776,12 @@ def _outlet(lines: list[Line], r: Rules, title_idx: int | None) -> str | None:
     """The outlet whose signals appear most often in the page furniture."""
     furniture = [ln.text for ln in lines if ln.label in (FURNITURE, META) and ln.text]
     blob = "\n".join(furniture)
+    lower = blob.lower()
     votes: dict[str, int] = {}
-    for m in r.outlet_signals.finditer(blob):
-        name = r.outlet_signal_names[int(m.lastgroup[1:])]
-        votes[name] = votes.get(name, 0) + 1
+    for name, needle, fold in r.outlet_needles:
+        hay = lower if fold else blob
+        if needle in hay and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", hay):
+            votes[name] = votes.get(name, 0) + 1
     if votes:
         return max(votes, key=lambda k: votes[k])
     if title_idx is not None:

@@ -1,0 +1,105 @@
+"""Page metadata (title, date, author, site name, URL) from meta tags, JSON-LD and <time>.
+
+trafilatura's own metadata pass (with htmldate) costs about as much as the body extraction;
+these XPaths (html_meta.yaml) read the tags news CMSs fill in, and htmldate runs only when
+none of them gives a date.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from lxml import etree
+
+from tasks.extract.dates import not_future, parse_date
+
+
+@dataclass
+class PageMeta:
+    title: str | None = None
+    published_at: datetime | None = None
+    author: str | None = None
+    sitename: str | None = None
+    url: str | None = None
+    description: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _rules() -> tuple[dict[str, list[etree.XPath]], dict[str, re.Pattern]]:
+    data = yaml.safe_load(Path(__file__).with_name("html_meta.yaml").read_text(encoding="utf-8"))
+    xpaths = {k: [etree.XPath(x) for x in v] for k, v in data.items() if k != "jsonld"}
+    jsonld = {k: re.compile(v) for k, v in data["jsonld"].items()}
+    return xpaths, jsonld
+
+
+_JSONLD = etree.XPath('//script[@type="application/ld+json"]/text()')
+
+
+def _clean(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = re.sub(r"\s+", " ", value).strip()
+    return value or None
+
+
+def _unescape(s: str) -> str:
+    try:
+        return json.loads(f'"{s}"')
+    except ValueError:
+        return s
+
+
+def _first(tree, xpaths: list[etree.XPath], ok=lambda v: True) -> str | None:
+    for xp in xpaths:
+        try:
+            found = xp(tree)
+        except etree.XPathError:
+            continue
+        value = _clean(" ".join(str(x) for x in found)) if found else None
+        if value and ok(value):
+            return value
+    return None
+
+
+def _strip_site(title: str, site: str | None) -> str:
+    """"Headline | Site" and "Headline - Site" from <title>."""
+    m = re.match(r"^(.{12,}?)\s+[|–—-]\s+([^|–—]{2,40})$", title)
+    if m and (site is None or m.group(2).strip().lower() in site.lower() or len(m.group(2).split()) <= 4):
+        return m.group(1).strip()
+    return title
+
+
+def page_meta(tree) -> PageMeta:
+    xpaths, jsonld = _rules()
+    ld = "\n".join(_JSONLD(tree))
+
+    def from_ld(key: str) -> str | None:
+        m = jsonld[key].search(ld) if ld else None
+        return _clean(_unescape(m.group(1))) if m else None
+
+    meta = PageMeta()
+    meta.sitename = _first(tree, xpaths["sitename"]) or from_ld("sitename")
+    title = from_ld("headline") or _first(tree, xpaths["title"])
+    meta.title = _strip_site(title, meta.sitename) if title else None
+    date_text = from_ld("published") or _first(tree, xpaths["published"], ok=lambda v: bool(re.search(r"\d{4}", v)))
+    meta.published_at = not_future(parse_date(date_text)) if date_text else None
+    if meta.published_at is None:
+        from htmldate import find_date
+
+        try:
+            found = find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d %H:%M:%S")
+        except Exception:  # noqa: BLE001 - htmldate on malformed pages
+            found = None
+        meta.published_at = not_future(parse_date(found)) if found else None
+    meta.author = from_ld("author") or _first(
+        tree, xpaths["author"], ok=lambda v: not v.startswith("http") and len(v.split()) <= 12
+    )
+    meta.url = _first(tree, xpaths["url"], ok=lambda v: v.startswith("http"))
+    meta.description = _first(tree, xpaths["description"])
+    return meta
