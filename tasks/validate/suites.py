@@ -20,6 +20,8 @@ import pyarrow as pa
 from tasks.publish.schema import TABLES
 from tasks.validate.derived import DERIVED_COLUMNS
 
+DEFAULT_EXPECTATIONS = Path(__file__).resolve().parents[2] / "expectations"
+
 SEVERITIES = {"critical", "warning"}
 
 
@@ -102,8 +104,6 @@ def write_all(directory: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from tasks.validate import DEFAULT_EXPECTATIONS
-
     parser = argparse.ArgumentParser(prog="python -m tasks.validate.suites", description=__doc__.splitlines()[0])
     parser.add_argument("--dir", type=Path, default=DEFAULT_EXPECTATIONS)
     mode = parser.add_mutually_exclusive_group(required=True)
