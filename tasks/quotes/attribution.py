@@ -21,10 +21,13 @@ from tasks.quotes.marks import QuoteSpan, find_quotes
 from tasks.quotes.phrases import (
     INDEFINITE,
     MASK,
+    PARTICLES,
     SpeakerPhrase,
     Token,
+    name_from,
     backward_phrase,
     forward_phrase,
+    is_title,
     is_verb,
     tokenize,
 )
@@ -46,6 +49,7 @@ class Found:
     speaker_entity_id: str | None = None
     speaker_surface: str | None = None
     paragraph: int = 0
+    end_paragraph: int = 0
     starts_paragraph: bool = False
     inherited: bool = False
 
@@ -58,14 +62,29 @@ class Person:
     entity_id: str | None
     gender: str | None  # "m" | "f" | None
     is_org: bool = False
+    subject: bool = False  # subject of its sentence or of a reporting verb
 
 
 class Resolver:
-    """Turns speaker phrases into canonical names, using the article's mentions and names."""
+    """Turns speaker phrases into canonical names, using the article's mentions and names.
 
-    def __init__(self, body: str, body_masked: str, mentions: list[dict[str, Any]], lookup: Callable | None):
+    Built once per article from its masked body: who is named (PERSON mentions, titled names,
+    appositions), who is the subject of each sentence (so "he" goes to the one talked about, not
+    the one talked to), which roles people are introduced with ("German Chancellor Friedrich
+    Merz") and which descriptions are unnamed ("a Kremlin spokesman").
+    """
+
+    def __init__(
+        self,
+        body: str,
+        body_masked: str,
+        spans: list[QuoteSpan],
+        mentions: list[dict[str, Any]],
+        lookup: Callable | None,
+    ):
         self.lex = lexicon()
         self.body = body
+        self.masked = body_masked
         self.mentions = sorted(
             (m for m in mentions if m.get("start") is not None and m.get("end") is not None),
             key=lambda m: (m["start"], m["end"]),
@@ -74,11 +93,16 @@ class Resolver:
         self._lookup_cache: dict[str, dict | None] = {}
         self.persons: list[Person] = []
         self.titled: list[tuple[int, str | None, str | None, Person]] = []  # (pos, role, country, person)
-        self.article_names: list[tuple[str, str | None]] = []  # (name, entity_id), canonical first
+        self.unnamed: list[tuple[int, str]] = []  # (pos, role) of "a Kremlin spokesman"
+        self.article_names: list[tuple[str, str | None]] = []  # (name, entity_id)
         for m in self.mentions:
             if m.get("name"):
                 self.article_names.append((m["name"], m.get("entity_id")))
-        self._index_body(body_masked)
+        self.toks = tokenize(body_masked)
+        self.sentences = sentence_spans(body_masked, body, spans, self.lex)
+        self.sentence_starts = [s for s, _ in self.sentences]
+        self._index_names()
+        self._index_subjects()
 
     # --- lookups -------------------------------------------------------------------------
     def _lookup(self, name: str) -> dict | None:
@@ -86,26 +110,32 @@ class Resolver:
             return None
         if name not in self._lookup_cache:
             try:
-                self._lookup_cache[name] = self.lookup(name)
+                try:
+                    hit = self.lookup(name, self.mentions)
+                except TypeError:
+                    hit = self.lookup(name)
             except Exception:  # noqa: BLE001 - a broken lookup must not cost the quote
-                self._lookup_cache[name] = None
+                hit = None
+            self._lookup_cache[name] = hit
         return self._lookup_cache[name]
 
     def _mention_at(self, start: int, end: int) -> dict | None:
-        best, best_overlap = None, 0
+        """The mention naming [start, end): a PERSON inside it, or any entity covering all of it
+        ("California" inside "Personal Insurance Federation of California" names something else)."""
+        best, best_score = None, 0
         for m in self.mentions:
             if m["start"] >= end:
                 break
             overlap = min(end, m["end"]) - max(start, m["start"])
-            if overlap > 0:
+            if overlap > 0 and (m.get("type") == "PERSON" or (m["start"] <= start and m["end"] >= end)):
                 score = overlap + (1000 if m.get("type") == "PERSON" else 0)
-                if score > best_overlap:
-                    best, best_overlap = m, score
+                if score > best_score:
+                    best, best_score = m, score
         return best
 
     # --- names ---------------------------------------------------------------------------
     def canonical(self, surface: str, bare: str, span: tuple[int, int] | None) -> tuple[str, str | None, bool]:
-        """(name, entity_id, is_org) for a name phrase: mention, then lookup, then the article's fuller name."""
+        """(name, entity_id, is_org): overlapping mention, then lookup, then the article's fuller name."""
         if span is not None:
             m = self._mention_at(*span)
             if m is not None and m.get("name"):
@@ -138,6 +168,27 @@ class Resolver:
                     best = (name, eid)
         return best
 
+    def looks_like_name(self, phrase: SpeakerPhrase, text: str, in_body: bool) -> bool:
+        """A capitalised word that starts a sentence ("Critics said") is only a name if the
+        article also capitalises it mid-sentence, or knows it as an entity."""
+        bare = text[phrase.name_start : phrase.name_end]
+        if phrase.titles or len(bare.split()) > 1 or not in_body:
+            return True
+        if self._mention_at(phrase.name_start, phrase.name_end) is not None or self._lookup(bare):
+            return True
+        if not self._at_sentence_start(phrase.start):
+            return True
+        for m in re.finditer(r"\b" + re.escape(bare) + r"\b", self.body):
+            if m.start() != phrase.name_start and not self._at_sentence_start(m.start()):
+                return True
+        return False
+
+    def _at_sentence_start(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.sentence_starts, pos) - 1
+        if i < 0:
+            return True
+        return not self.masked[self.sentence_starts[i] : pos].strip(" \t\n\u00a0([{—–-\"'“‘")
+
     def _gender(self, surface: str, bare: str) -> str | None:
         for w in surface.split():
             w = w.lower().rstrip(".")
@@ -149,32 +200,45 @@ class Resolver:
         return self.lex.given_gender.get(first)
 
     # --- indexing the article's people ----------------------------------------------------
-    def _index_body(self, masked: str) -> None:
-        """Collect people: PERSON mentions, subjects of reporting verbs, titled names."""
-        lex = self.lex
+    def _add_person(self, person: Person) -> None:
+        keys = [p.end for p in self.persons]
+        self.persons.insert(bisect.bisect_right(keys, person.end), person)
+
+    def _index_names(self) -> None:
+        """People named anywhere: PERSON mentions, titled names, appositions; unnamed descriptions."""
+        lex, toks = self.lex, self.toks
         for m in self.mentions:
-            if m.get("type") == "PERSON" and MASK not in masked[m["start"] : m["end"]]:
+            if m.get("type") == "PERSON" and MASK not in self.masked[m["start"] : m["end"]]:
                 surface = self.body[m["start"] : m["end"]]
-                self.persons.append(
+                self._add_person(
                     Person(m["start"], m["end"], m["name"], m.get("entity_id"), self._gender(surface, m["name"]))
                 )
-        toks = tokenize(masked)
-        seen: set[tuple[int, int]] = set()
-        for n, tok in enumerate(toks):
-            phrase = None
-            if is_verb(tok, lex):
-                j = _skip_back(toks, n - 1, lex)
-                phrase = backward_phrase(toks, j, lex)
-            elif tok.kind == "w" and (lex.is_honorific(tok.text) or tok.low in lex.title_words) and (
-                n == 0 or not toks[n - 1].cap
-            ):
-                got = forward_phrase(toks, n, lex)
-                phrase = got[0] if got else None
-            if phrase is None or phrase.kind != "name" or (phrase.start, phrase.end) in seen:
+        # Runs of capitalised and title words: "former NATO Secretary General Jens Stoltenberg".
+        n = 0
+        while n < len(toks):
+            if not (toks[n].cap or is_title(toks[n], lex)):
+                n += 1
                 continue
-            seen.add((phrase.start, phrase.end))
-            self._add_name(phrase)
-        # Appositions: "the country's leader, Vladimir Zelensky," / "Kaja Kallas, the EU's top diplomat,"
+            j = n
+            while j + 1 < len(toks):
+                nxt = toks[j + 1]
+                if nxt.cap or is_title(nxt, lex):
+                    j += 1
+                elif nxt.low in PARTICLES and j + 2 < len(toks) and toks[j + 2].cap:
+                    j += 1
+                elif nxt.text == "." and (lex.is_honorific(toks[j].text) or len(toks[j].text) == 1):
+                    j += 1
+                else:
+                    break
+            phrase = name_from(toks, n, j, lex) if toks[j].cap else None
+            if phrase is not None and phrase.kind == "name" and phrase.titles:
+                self._add_name(phrase, subject=False)
+            elif phrase is not None and phrase.kind == "name":
+                bare = re.sub(r"['’]s?$", "", self.body[phrase.name_start : phrase.name_end])
+                if len(bare.split()) > 1 and bare.split()[0].lower() not in lex.stopwords:
+                    self.article_names.append((bare, None))  # for "Boyle" -> "Danny Boyle"
+            n = j + 1
+        # Appositions: "the country's leader, Vladimir Zelensky," / "Maria Keller, Helvion's chief executive,"
         for n, tok in enumerate(toks):
             if tok.text != ",":
                 continue
@@ -188,40 +252,96 @@ class Resolver:
             pair = (left, right_phrase)
             desc = next((p for p in pair if p.kind == "description" and p.determiner not in INDEFINITE), None)
             name = next((p for p in pair if p.kind == "name"), None)
-            if desc is None or name is None:
+            if desc is None or name is None or desc.plural:
                 continue
-            person = self._add_name(name)
+            person = self._add_name(name, subject=False)
+            if desc.role == "organisation":
+                person.is_org = True
             self.titled.append((name.start, desc.role, self._country(desc), person))
-        self.persons.sort(key=lambda p: p.end)
+        # Unnamed people: "a Kremlin spokesman", "one official", "an analyst".
+        for n, tok in enumerate(toks):
+            if tok.low in INDEFINITE:
+                got = forward_phrase(toks, n, lex)
+                if got and got[0].kind == "description" and got[0].role:
+                    self.unnamed.append((got[0].start, got[0].role))
         self.titled.sort(key=lambda t: t[0])
 
-    def _add_name(self, phrase: SpeakerPhrase) -> Person:
+    def _index_subjects(self) -> None:
+        """The subject of each sentence and of each reporting verb: names first, then (in text
+        order, so each can use the people before it) pronouns and descriptions, resolved."""
+        lex, toks = self.lex, self.toks
+        starts = [t.start for t in toks]
+        phrases: list[SpeakerPhrase] = []
+        for s_start, s_end in self.sentences:
+            lo, hi = bisect.bisect_left(starts, s_start), bisect.bisect_left(starts, s_end)
+            first = _sentence_subject(toks, lo, hi, lex)
+            if first is not None:
+                phrases.append(first)
+            for v in range(lo, hi):
+                if not is_verb(toks[v], lex):
+                    continue
+                subj = _subject_of(toks, v, lo, lex)
+                if subj is None and v + 1 < hi:  # "said Fissette"
+                    got = forward_phrase(toks, v + 1, lex)
+                    subj = got[0] if got and got[0].kind == "name" else None
+                if subj is not None:
+                    phrases.append(subj)
+        seen: set[tuple[int, int]] = set()
+        unique = []
+        for phrase in sorted(phrases, key=lambda p: p.start):
+            if (phrase.start, phrase.end) not in seen:
+                seen.add((phrase.start, phrase.end))
+                unique.append(phrase)
+        for phrase in unique:
+            if phrase.kind == "name" and self.looks_like_name(phrase, self.body, True):
+                self._add_name(phrase, subject=True)
+        self._index_surnames()
+        for phrase in unique:
+            if phrase.kind != "name":
+                name, eid, _ = self.resolve(phrase, self.body, True)
+                if name:
+                    self._add_person(Person(phrase.start, phrase.end, name, eid, None, subject=True))
+
+    def _index_surnames(self) -> None:
+        """Every later bare mention of a known person ("Murphy's appearance") is a person too."""
+        taken = [(p.start, p.end) for p in self.persons]
+        known: dict[str, Person] = {}
+        for p in self.persons:
+            if not p.is_org and p.name:
+                known.setdefault(p.name.split()[-1], p)
+        for surname, person in known.items():
+            for m in re.finditer(r"\b" + re.escape(surname) + r"\b", self.masked):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                taken.append((m.start(), m.end()))
+                self._add_person(Person(m.start(), m.end(), person.name, person.entity_id, person.gender))
+
+    def _add_name(self, phrase: SpeakerPhrase, subject: bool) -> Person:
         surface = self.body[phrase.start : phrase.end]
         bare = self.body[phrase.name_start : phrase.name_end]
         name, eid, is_org = self.canonical(surface, bare, (phrase.name_start, phrase.name_end))
-        person = Person(phrase.start, phrase.end, name, eid, self._gender(surface, bare), is_org)
-        if not is_org and not surface.lower().startswith("the "):
-            self.persons.append(person)
+        person = Person(phrase.start, phrase.end, name, eid, self._gender(surface, bare), is_org, subject)
+        is_org = is_org or surface.lower().startswith("the ")
+        person.is_org = is_org
+        self._add_person(person)
         if len(bare.split()) > 1:
             self.article_names.append((bare, None))
         if phrase.titles:
             role = None
             for w in phrase.titles:
                 role = self.lex.role_of.get(w, role)
-            two = " ".join(phrase.titles[-2:])
-            role = self.lex.role_of.get(two, role)
+            role = self.lex.role_of.get(" ".join(phrase.titles[-2:]), role)
             country = next((self.lex.place_of[w] for w in phrase.titles if w in self.lex.place_of), None)
             if role:
                 self.titled.append((phrase.start, role, country, person))
+                self.titled.sort(key=lambda t: t[0])
         return person
 
     def _country(self, desc: SpeakerPhrase) -> str | None:
         for w in desc.titles:
-            w2 = re.sub(r"['’]s$", "", w)
-            if w in self.lex.place_of:
-                return self.lex.place_of[w]
-            if w2 in self.lex.place_of:
-                return self.lex.place_of[w2]
+            for key in (w, re.sub(r"['’]s$", "", w)):
+                if key in self.lex.place_of:
+                    return self.lex.place_of[key]
         return None
 
     # --- resolving phrases ----------------------------------------------------------------
@@ -229,53 +349,79 @@ class Resolver:
         """(speaker, speaker_entity_id, speaker_surface) for a phrase found in `text`."""
         surface = text[phrase.start : phrase.end]
         if phrase.kind == "name":
+            if not self.looks_like_name(phrase, text, in_body):
+                return None, None, surface
             bare = text[phrase.name_start : phrase.name_end]
             name, eid, _ = self.canonical(surface, bare, (phrase.name_start, phrase.name_end) if in_body else None)
             return name, eid, surface
         if phrase.kind == "pronoun":
-            if phrase.plural:
+            if phrase.plural or not in_body:
                 return None, None, surface
             gender = self.lex.pronouns.get(surface.lower(), {}).get("gender")
-            person = self.nearest_person(phrase.start if in_body else len(self.body), gender)
+            person = self.nearest_person(phrase.start, gender)
             return (person.name, person.entity_id, surface) if person else (None, None, surface)
-        # description
-        if phrase.plural or phrase.determiner in INDEFINITE or phrase.determiner is None and not in_body:
+        if phrase.plural or phrase.determiner is None or phrase.determiner in INDEFINITE:
             return None, None, surface
-        if phrase.determiner is None:
-            return None, None, surface
-        person = self.by_role(phrase.role, self._country(phrase), phrase.start if in_body else len(self.body))
+        pos = phrase.start if in_body else len(self.body)
+        person = self.by_role(phrase.role, self._country(phrase), pos)
         return (person.name, person.entity_id, surface) if person else (None, None, surface)
 
     def nearest_person(self, pos: int, gender: str | None) -> Person | None:
-        idx = bisect.bisect_right([p.end for p in self.persons], pos)
-        for p in reversed(self.persons[:idx]):
-            if p.is_org:
+        """The person talked about last before `pos`: the nearest sentence subject, else the
+        nearest person named at all."""
+        nearest = subject = None
+        for p in reversed(self.persons):
+            if p.end > pos or p.is_org:
                 continue
             if gender in ("m", "f") and p.gender and p.gender != gender:
                 continue
-            return p
-        return None
+            if nearest is None:
+                nearest = p
+            if p.subject:
+                subject = p
+                break
+        if subject is not None and self._sentence_of(pos) - self._sentence_of(subject.start) <= SUBJECT_REACH:
+            return subject
+        return nearest
+
+    def _sentence_of(self, pos: int) -> int:
+        return bisect.bisect_right(self.sentence_starts, pos) - 1
 
     def by_role(self, role: str | None, country: str | None, pos: int) -> Person | None:
+        """A definite description's referent: the person last introduced with a compatible role
+        (and country), unless an unnamed one of that role came after ("a spokesman ... the
+        spokesman"); else a known office holder the article names; else, for offices, the person
+        talked about last."""
         if role is None:
             return None
         lex = self.lex
+        if role == "person":
+            return self.nearest_person(pos, None)
+        if role == "organisation":
+            named = [t for t in self.titled if t[1] == "organisation" and t[0] <= pos]
+            orgs = [m for m in self.mentions if m.get("type") == "ORG" and m["end"] <= pos]
+            best_at = max([t[0] for t in named] + [m["start"] for m in orgs], default=-1)
+            for at, _, _, person in named:
+                if at == best_at:
+                    return person
+            for m in orgs:
+                if m["start"] == best_at:
+                    return Person(m["start"], m["end"], m["name"], m.get("entity_id"), None, True)
+            return None
         best = None
         for at, held, held_country, person in self.titled:
-            if held is None or not lex.roles_compatible(role, held):
+            if at > pos or held is None or not lex.roles_compatible(role, held):
                 continue
             if country and held_country and country != held_country:
                 continue
-            rank = (
-                country is not None and held_country == country,
-                at <= pos,
-                -abs(pos - at),
-            )
+            rank = (country is None or held_country == country, at)
             if best is None or rank > best[0]:
                 best = (rank, person)
-        if best is not None and (country is None or best[0][0]):
+        unnamed_at = max((at for at, r in self.unnamed if at < pos and r == role), default=-1)
+        if best is not None and best[0][1] > unnamed_at and (country is None or best[0][0]):
             return best[1]
-        # Well-known office holders, only when this article names them.
+        if unnamed_at >= 0:
+            return None
         for holder in lex.office_holders:
             if country and holder.country != country:
                 continue
@@ -286,7 +432,14 @@ class Resolver:
                 if m:
                     name, eid, _ = self.canonical(alias, alias, (m.start(), m.end()))
                     return Person(m.start(), m.end(), name, eid, None)
-        return best[1] if best is not None else None
+        if best is not None:
+            return best[1]
+        if role in lex.nearest_roles and country is None:
+            return self.nearest_person(pos, None)
+        return None
+
+
+SUBJECT_REACH = 2  # sentences back to look for a subject before settling for the nearest name
 
 
 def _fold(s: str) -> str:
@@ -374,9 +527,8 @@ def _after(toks: list[Token], n: int, lex: Lexicon) -> Attribution | None:
                 if v2 < len(toks) and is_verb(toks[v2], lex):
                     return Attribution(phrase, toks[v2].low)
                 break
-    if v >= len(toks) or toks[v].text in ".":
-        if toks[k - 1].text in "–—-" and phrase.kind == "name":  # headline: "'...' – Zelensky"
-            return Attribution(phrase, None)
+    if k > n and toks[k - 1].text in "–—-" and phrase.kind in ("name", "description"):
+        return Attribution(phrase, None)  # "'We will rebuild every home' – Zelensky visits ..."
     return None
 
 
@@ -420,28 +572,84 @@ def _main_subject(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Attribut
     return None
 
 
+def _finite(tok: Token, lex: Lexicon) -> bool:
+    low = tok.low
+    if tok.kind != "w" or not tok.text[0].islower():
+        return False
+    return low in lex.verbs or low in lex.finite_verbs or (low.endswith("ed") and len(low) > 4)
+
+
+def _sentence_subject(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> SpeakerPhrase | None:
+    """The first phrase of the sentence that a finite verb follows ("the president stopped")."""
+    for p in range(lo, hi):
+        if p != lo and toks[p - 1].text != ",":
+            continue
+        got = forward_phrase(toks, p, lex)
+        if got is None:
+            continue
+        phrase, after = got
+        if after < hi and _finite(toks[after], lex):
+            return phrase
+        if after + 1 < hi and toks[after].text == "," and (
+            toks[after + 1].low in ("who", "whose") or toks[after + 1].text.isdigit()
+        ):
+            return phrase  # "Cillian Murphy, who won an Oscar, ..." / "Boyle, 69, described"
+        a = _skip_forward(toks, after, lex)
+        if a != after and a < hi and _finite(toks[a], lex):
+            return phrase
+    return None
+
+
 def _before(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Attribution | None:
-    """Attribution in toks[lo:hi], the sentence before the quote."""
+    """Attribution in toks[lo:hi], the sentence before the quote; a person-like subject is
+    preferred to a country ("demanded that Russia agree to ... "without preconditions"")."""
+    found = [a for a in _before_all(toks, lo, hi, lex)]
+    for a in found:
+        if not _is_place(a.phrase, toks, lex):
+            return a
+    return found[0] if found else None
+
+
+def _is_place(phrase: SpeakerPhrase, toks: list[Token], lex: Lexicon) -> bool:
+    if phrase.kind != "name" or phrase.titles:
+        return False
+    words = [t for t in toks if phrase.name_start <= t.start < phrase.name_end and t.kind == "w"]
+    return bool(words) and all(t.low in lex.place_of for t in words)
+
+
+def _before_all(toks: list[Token], lo: int, hi: int, lex: Lexicon):
     for v in range(hi - 1, lo - 1, -1):
         tok = toks[v]
         if tok.low == "according" and v + 1 < hi and toks[v + 1].low == "to":
             got = forward_phrase(toks, v + 2, lex)
             if got:
-                return Attribution(got[0], "according to")
+                yield Attribution(got[0], "according to")
         if not is_verb(tok, lex):
             continue
         if tok.low.endswith("ing"):
             if v - 1 >= lo and toks[v - 1].text == ",":
                 main = _main_subject(toks, lo, v - 1, lex)
                 if main is not None:
-                    return Attribution(main.phrase, tok.low)
+                    yield Attribution(main.phrase, tok.low)
+            elif v > lo:  # "with Secretary General Mark Rutte warning that"
+                subj = _subject_of(toks, v, lo, lex)
+                if subj is not None and subj.kind != "pronoun":
+                    yield Attribution(subj, tok.low)
             continue
         subj = _subject_of(toks, v, lo, lex)
         if subj is not None:
-            return Attribution(subj, tok.low)
+            yield Attribution(subj, tok.low)
+            continue
+        j = _skip_back(toks, v - 1, lex)
+        if j >= lo and (toks[j].low == "and" or toks[j].text == ","):
+            # subject shared with an earlier verb: "Newsom signs the law, calls it "a promise kept""
+            main = _main_subject(toks, lo, j, lex)
+            if main is not None:
+                yield Attribution(main.phrase, tok.low)
     if hi - 1 >= lo and toks[hi - 1].text == ":":
-        return _main_subject(toks, lo, hi - 1, lex)
-    return None
+        main = _main_subject(toks, lo, hi - 1, lex)
+        if main is not None:
+            yield main
 
 
 def _end_of_sentence(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Attribution | None:
@@ -509,27 +717,36 @@ def _furniture_paragraphs(text: str, quotes: list[QuoteSpan], lex: Lexicon) -> l
     return out
 
 
-def _is_name_not_quote(text: str, q: QuoteSpan, before: list[Token], sentence_has_verb: bool, lex: Lexicon) -> bool:
+def _is_name_not_quote(text: str, q: QuoteSpan, before: list[Token], headline: bool, lex: Lexicon) -> bool:
     """Titles of works and names in quote marks (`the film "Oppenheimer"`, `dubbed "Spiderweb"`)."""
     inner = text[q.open_end : q.close_start].strip(" ,.")
     words = _WORD.findall(inner)
     if not words:
         return True
     title_case = all(w[0].isupper() for w in words if len(w) > 3) and words[0][0].isupper()
-    prev = " ".join(t.low for t in before[-3:] if t.kind == "w")
+    prev_words = [t.low for t in before[-2:] if t.kind == "w"]
+    prev = " ".join(prev_words)
     for cue in lex.works:
-        if re.search(r"\b" + re.escape(cue) + r"$", prev) or re.search(r"\b" + re.escape(cue) + r"\b", prev):
+        if re.search(r"(?:^|\s)" + re.escape(cue) + r"$", prev):
             if cue in ("called", "known as", "named", "dubbed", "titled", "entitled") and not title_case:
                 return False
             if len(words) <= 8:
                 return True
-    if title_case and len(words) <= 4 and before and not sentence_has_verb and inner[-1:] not in _TERMINAL:
-        return True
-    return False
+    if headline or not before or not title_case or len(words) > 5 or inner[-1:] in _TERMINAL + "," or "\n" in inner:
+        return False
+    # A short Title Case run inside a sentence, not introduced as speech: a name or a title.
+    last = before[-1]
+    introduced = last.text in ":," or is_verb(last, lex) or last.low in ("as", "that")
+    return not introduced
 
 
-def find_attributed(text: str, resolver_factory: Callable[[str], Resolver] | None = None, *, headline: bool = False,
-                    resolver: Resolver | None = None) -> tuple[list[Found], str, Resolver | None]:
+def find_attributed(
+    text: str,
+    resolver_factory: Callable[[str, list[QuoteSpan]], Resolver] | None = None,
+    *,
+    headline: bool = False,
+    resolver: Resolver | None = None,
+) -> tuple[list[Found], str, Resolver | None]:
     """Quotes of `text` with their attributions (speaker resolved if a resolver is given)."""
     lex = lexicon()
     spans = find_quotes(text)
@@ -539,7 +756,7 @@ def find_attributed(text: str, resolver_factory: Callable[[str], Resolver] | Non
         masked_chars[q.open_start : q.close_end] = MASK * (q.close_end - q.open_start)
     masked = "".join(masked_chars)
     if resolver is None and resolver_factory is not None:
-        resolver = resolver_factory(masked)
+        resolver = resolver_factory(masked, spans)
     toks = tokenize(masked)
     starts = [t.start for t in toks]
     sentences = sentence_spans(masked, text, spans, lex)
@@ -563,13 +780,12 @@ def find_attributed(text: str, resolver_factory: Callable[[str], Resolver] | Non
         while qend < len(toks) and toks[qend].start < q.close_end:
             qend += 1
         before = toks[lo:qi]
-        sentence_has_verb = any(is_verb(t, lex) for t in toks[lo:hi])
-        if _is_name_not_quote(text, q, before, sentence_has_verb, lex):
+        if _is_name_not_quote(text, q, before, headline, lex):
             continue
         start, end = _trim(text, q.open_end, q.close_start)
         if start >= end:
             continue
-        full = is_full(before, lex) and not _fragment_inside(toks, qend, hi)
+        full = is_full(before, lex) and not _fragment_inside(toks, qend, hi, lex)
         attribution = (
             _after(toks[:hi], qend, lex)
             or _before(toks, lo, qi, lex)
@@ -584,6 +800,7 @@ def find_attributed(text: str, resolver_factory: Callable[[str], Resolver] | Non
             attribution.phrase if attribution else None,
             attribution.verb if attribution else None,
             paragraph=para,
+            end_paragraph=bisect.bisect_right(para_starts, q.close_start) - 1,
             starts_paragraph=not text[para_starts[para] : q.open_start].strip(),
         )
         found.append(f)
@@ -595,9 +812,12 @@ def find_attributed(text: str, resolver_factory: Callable[[str], Resolver] | Non
     return found, masked, resolver
 
 
-def _fragment_inside(toks: list[Token], qend: int, hi: int) -> bool:
-    """The sentence goes on after the quote with more of the reporter's words (not an attribution)."""
-    return False
+def _fragment_inside(toks: list[Token], qend: int, hi: int, lex: Lexicon) -> bool:
+    """The sentence goes on after the quote with more of the reporter's words, not an attribution
+    (`Kremlin says "no basis" for talks`)."""
+    if qend >= hi or toks[qend].kind != "w":
+        return False
+    return _after(toks[:hi], qend, lex) is None
 
 
 def _inherit(found: list[Found]) -> None:
@@ -605,7 +825,7 @@ def _inherit(found: list[Found]) -> None:
     prev: Found | None = None
     for f in found:
         if f.phrase is None and not f.is_partial and prev is not None:
-            if prev.paragraph == f.paragraph or (f.starts_paragraph and prev.paragraph == f.paragraph - 1):
+            if prev.end_paragraph == f.paragraph or (f.starts_paragraph and prev.end_paragraph == f.paragraph - 1):
                 f.speaker, f.speaker_entity_id = prev.speaker, prev.speaker_entity_id
                 f.speaker_surface, f.verb, f.phrase = prev.speaker_surface, prev.verb, prev.phrase
                 f.inherited = True

@@ -50,6 +50,8 @@ class Lexicon:
     office_holders: tuple[OfficeHolder, ...]
     given_gender: dict[str, str]  # given name (lowercase) -> "m" | "f"
     stopwords: frozenset[str]
+    nearest_roles: frozenset[str]
+    finite_verbs: frozenset[str]
 
     @property
     def role_pattern(self) -> str:
@@ -110,4 +112,6 @@ def lexicon() -> Lexicon:
         office_holders=holders,
         given_gender=given_gender,
         stopwords=frozenset(w.lower() for w in _lines("stopwords.txt")),
+        nearest_roles=frozenset(titles.get("nearest_roles", [])),
+        finite_verbs=frozenset(w.lower() for w in _lines("finite_verbs.txt")),
     )

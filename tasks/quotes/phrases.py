@@ -15,7 +15,9 @@ MASK = "\x01"
 TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|\x01+|[^\W_][\w’'\-]*|[^\w\s]")
 DETERMINERS = frozenset({"the", "a", "an", "another", "one", "his", "her", "its", "their", "our"})
 INDEFINITE = frozenset({"a", "an", "another", "one"})
-PARTICLES = frozenset({"de", "van", "von", "der", "den", "bin", "al", "da", "di", "du", "la", "le", "del", "dos", "ibn"})
+PARTICLES = frozenset(
+    {"de", "van", "von", "der", "den", "bin", "al", "da", "di", "du", "la", "le", "del", "dos", "ibn", "of", "for"}
+)
 POSSESSIVE = re.compile(r"['’]s?$")
 
 
@@ -63,13 +65,18 @@ def is_verb(tok: Token, lex: Lexicon) -> bool:
     return tok.kind == "w" and tok.low in lex.verbs
 
 
-def _is_title(tok: Token, lex: Lexicon) -> bool:
+def is_title(tok: Token, lex: Lexicon) -> bool:
     low = tok.low.rstrip(".")
     return low in lex.title_words or lex.is_honorific(low) or (tok.cap and low in lex.place_of)
 
 
+_AGE = re.compile(r"\d+-year-olds?$")
+
+
 def _role_backward(toks: list[Token], j: int, lex: Lexicon) -> tuple[int, str, bool] | None:
     """If toks[..j] ends with a role noun ("foreign minister", "officials"), its first index and role."""
+    if j >= 0 and toks[j].kind == "w" and _AGE.match(toks[j].low):
+        return j, "person", toks[j].low.endswith("s")
     for width in (3, 2, 1):
         i = j - width + 1
         if i < 0 or any(t.kind != "w" for t in toks[i : j + 1]):
@@ -89,6 +96,8 @@ def _description_backward(toks: list[Token], j: int, lex: Lexicon) -> SpeakerPhr
     if hit is None:
         return None
     i, role, plural = hit
+    if role == "organisation" and toks[j].cap:
+        return None  # "the European Union", "the Labour Party": a name, not a description
     mods: list[str] = []
     det = None
     k = i - 1
@@ -132,14 +141,14 @@ def backward_phrase(toks: list[Token], j: int, lex: Lexicon) -> SpeakerPhrase | 
         if p.kind == "w" and (
             (p.cap and p.low not in lex.stopwords and p.low not in lex.verbs)
             or (p.low in PARTICLES and i - 2 >= 0 and toks[i - 2].cap)
-            or _is_title(p, lex)
+            or is_title(p, lex)
         ):
             i -= 1
         elif p.text == "." and i - 2 >= 0 and (lex.is_honorific(toks[i - 2].text) or len(toks[i - 2].text) == 1):
             i -= 1  # "Mr. Smith", "J. Smith"
         else:
             break
-    return _name_from(toks, i, j, lex)
+    return name_from(toks, i, j, lex)
 
 
 def forward_phrase(toks: list[Token], i: int, lex: Lexicon) -> tuple[SpeakerPhrase, int] | None:
@@ -160,7 +169,7 @@ def forward_phrase(toks: list[Token], i: int, lex: Lexicon) -> tuple[SpeakerPhra
         if p.kind == "w" and (
             (p.cap and p.low not in lex.stopwords and p.low not in lex.verbs)
             or (p.low in PARTICLES and k > j and toks[k - 1].cap)
-            or (_is_title(p, lex) and p.low not in lex.verbs)
+            or (is_title(p, lex) and p.low not in lex.verbs)
             or (det and p.low not in lex.verbs and p.low not in lex.stopwords and p.low not in DETERMINERS)
         ):
             k += 1
@@ -176,7 +185,7 @@ def forward_phrase(toks: list[Token], i: int, lex: Lexicon) -> tuple[SpeakerPhra
         if desc is not None and (desc.start == toks[i].start or desc.start == toks[j].start):
             rest = toks[end + 1 : k]
             if rest and all(r.cap for r in rest):
-                name = _name_from(toks, j, k - 1, lex)
+                name = name_from(toks, j, k - 1, lex)
                 if name is not None:
                     return name, k
             desc.determiner = det
@@ -184,26 +193,42 @@ def forward_phrase(toks: list[Token], i: int, lex: Lexicon) -> tuple[SpeakerPhra
             return desc, end + 1
     if det and det not in ("the",):
         return None
-    name = _name_from(toks, j, k - 1, lex)
-    if name is None:
+    # Not a description: a name is capitalised and title words only.
+    n = j
+    while n < k and (
+        toks[n].cap
+        or is_title(toks[n], lex)
+        or (toks[n].low in PARTICLES and n > j and toks[n - 1].cap)
+        or toks[n].text == "."
+    ):
+        n += 1
+    if n == j:
+        return None
+    name = name_from(toks, j, n - 1, lex)
+    if name is None or name.kind != "name" and det is None and n < k:
         return None
     if det:
         name.start = toks[i].start  # "the Kremlin", "the European Union"
-    return name, k
+    return name, n
 
 
-def _name_from(toks: list[Token], i: int, j: int, lex: Lexicon) -> SpeakerPhrase | None:
+def name_from(toks: list[Token], i: int, j: int, lex: Lexicon) -> SpeakerPhrase | None:
     """toks[i..j] = titles + name; split off the titles. All titles and no name: a description."""
     span = toks[i : j + 1]
     last_title = -1
     for n, t in enumerate(span):
-        if t.text == "." or _is_title(t, lex):
+        if t.text == "." or is_title(t, lex):
             last_title = n
     name = span[last_title + 1 :]
     # Leading capitalised sentence words that are not names ("Yesterday", "The") were cut by the
-    # stopword test; a name must start with a capital.
+    # stopword test; a name must start and end with a capital ("Institute for Fiscal Studies").
     while name and not name[0].cap:
         name = name[1:]
+    while name and not name[-1].cap:
+        name = name[:-1]
+    if not name and all(t.cap and t.low.rstrip(".") in lex.place_of for t in span if t.text != "."):
+        name = [t for t in span if t.text != "."]  # "the Kremlin", "NATO", "Washington" itself
+        last_title = -1
     if not name:
         desc = _description_backward(toks, j, lex)
         if desc is not None:
