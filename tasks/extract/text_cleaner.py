@@ -51,6 +51,7 @@ class Rules:
     comment_header: re.Pattern
     comment_time_line: re.Pattern
     comment_end_line: re.Pattern
+    comment_says: re.Pattern
     comment_section_start: re.Pattern
     date_label_prefix: re.Pattern
     outlet_needles: list[tuple[str, str, bool]]  # (outlet, needle, case-insensitive)
@@ -95,6 +96,7 @@ def rules() -> Rules:
         ),
         comment_time_line=re.compile(rf"(?:\bposted\s+|\bon\s+)?(?P<time>{ctime}){tail}", re.I),
         comment_end_line=re.compile(_alternation(p["comment_end_line"]), re.I),
+        comment_says=re.compile(p["comment_says"] + "$", re.I),
         comment_section_start=re.compile(_alternation(p["comment_section_start"]), re.I),
         date_label_prefix=re.compile(rf"\s*(?:{p['date_label']})\s*", re.I),
         outlet_needles=[
@@ -234,7 +236,7 @@ class CleanedText:
 
 
 def _is_byline(text: str, r: Rules) -> str | None:
-    if len(text.split()) > 16:
+    if len(text.split()) > 26:
         return None
     m = next((m for b in r.byline if (m := b.fullmatch(text))), None) or r.byline_located.fullmatch(text)
     if not m:
@@ -305,7 +307,7 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
     if line.words <= 10 and " " in t and r.agency_credit.fullmatch(t):
         line.label, line.kind = META, "credit"
         return
-    author = _is_byline(t, r) if line.words <= 16 else None
+    author = _is_byline(t, r) if line.words <= 26 else None
     if author:
         line.label, line.kind = META, "byline"
         return
@@ -364,14 +366,15 @@ def _comment_header(lines: list[Line], i: int, r: Rules) -> tuple[str | None, st
     if m:
         return None, m.group("time"), 1
     nxt = _next_nonblank(lines, i)
+    says = r.comment_says.search(t)
+    name = t[: says.start()] if says else t
     if (
         nxt is not None
-        and 1 <= lines[i].words <= 5
-        and not lines[i].terminal
-        and lines[i].label != FURNITURE
+        and 1 <= len(name.split()) <= 5
+        and (says or not lines[i].terminal and lines[i].label != FURNITURE)
         and r.comment_time_line.fullmatch(lines[nxt].text)
     ):
-        return _clean_author(t), r.comment_time_line.fullmatch(lines[nxt].text).group("time"), nxt - i + 1
+        return _clean_author(name), r.comment_time_line.fullmatch(lines[nxt].text).group("time"), nxt - i + 1
     return None
 
 
@@ -580,9 +583,11 @@ def clean_text(raw: str, title_hint: str | None = None) -> CleanedText:
     paragraphs = _assemble(lines, sorted(body_set), title)
 
     # Metadata from the header zone and the furniture.
-    author = next(
-        (_is_byline(ln.text, r) for ln in lines[:first_body] if ln.kind == "byline"), None
-    ) or next((_is_byline(ln.text, r) for ln in lines if ln.kind == "byline"), None)
+    author = (
+        next((_is_byline(ln.text, r) for ln in lines[:first_body] if ln.kind == "byline"), None)
+        or _name_next_to_date(lines, first_body, title_idx, r)
+        or next((_is_byline(ln.text, r) for ln in lines if ln.kind == "byline"), None)
+    )
     published = _published_at(lines, first_body, prefix_dates)
     outlet = _outlet(lines, r, title_idx)
 
@@ -626,7 +631,9 @@ def _keep_main_segments(lines: list[Line], body_idx: list[int]) -> list[int]:
             seg = segments[k]
             gap = _gap(lines, seg[-1], edge) if direction < 0 else _gap(lines, edge, seg[0])
             good = sum(1 for i in seg if lines[i].kind == "good")
-            if (gap <= 4 and good >= 1) or (good >= 2 and words(seg) >= max(40, 0.25 * main_words)):
+            if _teaser_list(lines, seg):
+                pass
+            elif (gap <= 4 and good >= 1) or (good >= 2 and words(seg) >= max(40, 0.25 * main_words)):
                 keep.add(k)
                 edge = seg[0] if direction < 0 else seg[-1]
             k += direction
@@ -638,6 +645,17 @@ def _keep_main_segments(lines: list[Line], body_idx: list[int]) -> list[int]:
             for i in seg:
                 lines[i].label, lines[i].kind = FURNITURE, "stray"
     return kept
+
+
+def _teaser_list(lines: list[Line], seg: list[int]) -> bool:
+    """A list of teasers (headline, one-sentence summary, time...) rather than article text.
+
+    Article paragraphs follow each other; in "More stories" blocks every summary sits between
+    headline and timestamp lines.
+    """
+    if len(seg) < 2:
+        return False
+    return all(_gap(lines, a, b) >= 1 for a, b in zip(seg, seg[1:]))
 
 
 def _gap(lines: list[Line], a: int, b: int) -> int:
@@ -752,6 +770,28 @@ def _assemble(lines: list[Line], idx: list[int], title: str | None) -> list[str]
             paragraphs.append(line.text)
         prev = line
     return paragraphs
+
+
+_NAME = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]+(?: [A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]+){1,3}")
+
+
+def _name_next_to_date(lines: list[Line], first_body: int, title_idx: int | None, r: Rules) -> str | None:
+    """A bare "Firstname Lastname" line beside the dateline under the headline (no "By")."""
+    if title_idx is None:
+        return None
+    for i in range(title_idx + 1, min(first_body, title_idx + 6)):
+        if lines[i].kind != "date":
+            continue
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(lines) and lines[j].label == BLANK:
+                j += step
+            if title_idx < j < first_body and lines[j].label not in (BODY, TITLE):
+                t = lines[j].text
+                if lines[j].kind == "short" and _NAME.fullmatch(t):
+                    lines[j].label, lines[j].kind = META, "byline"
+                    return t
+    return None
 
 
 def _published_at(lines: list[Line], first_body: int, prefix_dates: list[datetime]) -> datetime | None:
