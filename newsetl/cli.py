@@ -1,10 +1,15 @@
 """The `newsetl` command: parses arguments and calls a flow or a stage. No logic lives here.
 
-Exit codes: 0 success; 1 validation failed (nothing published); 2 bad usage or unreadable input.
+Exit codes: 0 success; 1 validation failed (nothing published); 2 bad usage, unreadable input, or
+another run holding the output's lock.
 """
 
 from __future__ import annotations
 
+import contextlib
+import enum
+import os
+import signal
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +18,13 @@ import typer
 from newsetl import runtime
 
 runtime.configure()
+
+DEFAULT_BATCH_SIZE = 200  # flows.pipeline.DEFAULT_BATCH_SIZE, kept here so --help does not import Prefect
+
+
+class TaskRunnerName(str, enum.Enum):
+    local = "local"
+    dask = "dask"
 
 app = typer.Typer(
     add_completion=False,
@@ -31,28 +43,124 @@ def _fail_usage(message: str) -> typer.Exit:
 @app.command()
 def run(
     input: Annotated[Path, typer.Option("--input", "-i", help="Folder (walked recursively) or one file.")] = Path("seeds"),
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the tables and reports/.")] = Path("data"),
-    batch_size: Annotated[int, typer.Option(min=1, help="Input files per task run.")] = 200,
+    output: Annotated[str, typer.Option("--output", "-o", help="Folder for the tables and reports/, or an fsspec URL (s3://bucket/news).")] = "data",
+    batch_size: Annotated[int, typer.Option(min=1, help="Input files per task run.")] = DEFAULT_BATCH_SIZE,
     expectations: Annotated[Path | None, typer.Option(help="Folder of GX suites (default: expectations/).")] = None,
     max_bytes: Annotated[int, typer.Option(min=1, help="Quarantine inputs larger than this.")] = 20 * 1024 * 1024,
+    workers: Annotated[int, typer.Option(min=0, help="Processes (or Dask workers) for the stages; 0: one per CPU.")] = 0,
+    task_runner: Annotated[TaskRunnerName, typer.Option(help="local: this machine; dask: a Dask cluster (local, or --dask-address).")] = TaskRunnerName.local,
+    dask_address: Annotated[str | None, typer.Option(help="Scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786.")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Reprocess every input, ignoring the previous tables.")] = False,
+    work_dir: Annotated[Path | None, typer.Option(help="Local working copy when --output is a URL.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:
     """Run the pipeline over INPUT and publish validated tables into OUTPUT."""
     if not input.exists():
         raise _fail_usage(f"input not found: {input}")
-    from flows.pipeline import run_pipeline
+    if dask_address and task_runner is not TaskRunnerName.dask:
+        raise _fail_usage("--dask-address needs --task-runner dask")
+    _check_unlocked(output, work_dir)
+    workers = workers or os.cpu_count() or 1
+    with runtime.api_server() if task_runner is TaskRunnerName.dask else contextlib.nullcontext():
+        from flows.pipeline import run_pipeline
+        from tasks.publish import OutputLocked
 
-    summary = run_pipeline(
-        input_path=str(input),
-        output_dir=str(output),
-        batch_size=batch_size,
-        expectations_dir=str(expectations) if expectations else None,
-        max_bytes=max_bytes,
-        progress=not quiet,
-    )
+        flow = run_pipeline
+        if task_runner is TaskRunnerName.dask:
+            flow = run_pipeline.with_options(task_runner=_dask_runner(workers, dask_address))
+        try:
+            summary = flow(
+                input_path=str(input),
+                output_dir=output,
+                batch_size=batch_size,
+                expectations_dir=str(expectations) if expectations else None,
+                max_bytes=max_bytes,
+                progress=not quiet,
+                workers=1 if task_runner is TaskRunnerName.dask else workers,
+                in_flight=2 * workers,
+                incremental=not full,
+                work_dir=str(work_dir) if work_dir else None,
+            )
+        except OutputLocked as exc:
+            raise _fail_usage(str(exc)) from None
     if not quiet:
         _print_summary(summary)
     raise typer.Exit(EXIT_OK if summary.validation_success else EXIT_INVALID)
+
+
+def _check_unlocked(output: str, work_dir: Path | None) -> None:
+    """Refuse early, before Prefect starts, when another run holds the output's lock."""
+    from tasks.publish import OutputLock, OutputLocked, is_remote, local_path
+
+    if is_remote(output):
+        return  # the flow locks its local working copy
+    out = local_path(output)
+    if not out.exists():
+        return
+    try:
+        with OutputLock(out):
+            pass
+    except OutputLocked as exc:
+        raise _fail_usage(str(exc)) from None
+
+
+def _dask_runner(workers: int, address: str | None):
+    """prefect-dask's runner: an existing scheduler, or a local cluster of `workers` processes."""
+    from prefect_dask import DaskTaskRunner
+
+    if address:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(
+        cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
+    )
+
+
+@app.command()
+def serve(
+    cron: Annotated[str | None, typer.Option(help='Cron schedule, e.g. "*/30 * * * *".')] = None,
+    interval: Annotated[int | None, typer.Option(min=1, help="Or: run every INTERVAL seconds.")] = None,
+    timezone: Annotated[str, typer.Option(help="Time zone of the cron schedule.")] = "UTC",
+    input: Annotated[Path, typer.Option("--input", "-i", help="Folder of scrapes, re-read at each run.")] = Path("seeds"),
+    output: Annotated[str, typer.Option("--output", "-o", help="Folder (or fsspec URL) for the tables.")] = "data",
+    name: Annotated[str, typer.Option(help="Deployment name.")] = "scheduled",
+    batch_size: Annotated[int, typer.Option(min=1, help="Input files per task run.")] = DEFAULT_BATCH_SIZE,
+    workers: Annotated[int, typer.Option(min=0, help="Processes for the stages; 0: one per CPU.")] = 0,
+) -> None:
+    """Run the pipeline on a schedule until stopped (Ctrl-C or SIGTERM).
+
+    Prefect fires schedules only from a standing API: with PREFECT_API_URL unset, a local
+    `prefect server` is started for as long as this command runs.
+    """
+    if (cron is None) == (interval is None):
+        raise _fail_usage("give exactly one of --cron or --interval")
+    if not input.exists():
+        raise _fail_usage(f"input not found: {input}")
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    try:
+        with runtime.api_server() as api_url:
+            from prefect.schedules import Cron, Interval
+
+            from flows.pipeline import run_pipeline
+
+            schedule = Cron(cron, timezone=timezone) if cron else Interval(interval)
+            typer.echo(f"newsetl: serving {name!r} ({cron or f'every {interval} s'}) against {api_url}", err=True)
+            run_pipeline.serve(
+                name=name,
+                schedules=[schedule],
+                parameters={
+                    "input_path": str(input.resolve()),
+                    "output_dir": output if "://" in output else str(Path(output).resolve()),
+                    "batch_size": batch_size,
+                    "workers": workers or os.cpu_count() or 1,
+                },
+                print_starting_message=False,
+            )
+    except KeyboardInterrupt:
+        typer.echo("newsetl: stopped", err=True)
+
+
+def _raise_keyboard_interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _print_summary(summary) -> None:
@@ -60,7 +168,12 @@ def _print_summary(summary) -> None:
     from rich.table import Table
 
     console = Console(stderr=False)
-    status = "[green]published[/]" if summary.published else "[red]NOT published: validation failed[/]"
+    if summary.unchanged:
+        status = "[green]unchanged[/]: same inputs, code and lexicon as the published tables"
+    elif summary.published:
+        status = f"[green]published[/] ({summary.reused} articles reused from the previous run)"
+    else:
+        status = "[red]NOT published: validation failed[/]"
     console.print(f"newsetl: {status} in {summary.seconds:.1f} s")
     console.print(
         f"{summary.inputs} documents in -> {summary.articles} articles, "

@@ -1,13 +1,22 @@
 """Process-wide settings applied before Prefect or GX are imported: offline, quiet, local.
 
 With no `PREFECT_API_URL`, Prefect starts its embedded ephemeral API in-process; a set
-`PREFECT_API_URL` (a standing server) is honoured untouched.
+`PREFECT_API_URL` (a standing server) is honoured untouched. Schedules and Dask workers need a
+standing server, which `api_server()` provides for the length of a command when none is set.
 """
 
 from __future__ import annotations
 
-import logging
+import contextlib
+import ctypes
 import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -26,5 +35,100 @@ def configure(prefect_home: Path | None = None) -> None:
     os.environ.setdefault("PREFECT_HOME", str(prefect_home or PROJECT_ROOT / ".prefect"))
     for key, value in QUIET_OFFLINE_DEFAULTS.items():
         os.environ.setdefault(key, value)
-    # GX logs its ephemeral-context housekeeping at INFO; only problems belong on a run's console.
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    os.environ.setdefault("DASK_TEMPORARY_DIRECTORY", str(Path(os.environ["PREFECT_HOME"]) / "dask"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """In the server's process: get SIGTERM when the command that started it dies (Linux)."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def wait_healthy(api_url: str, timeout: float, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"prefect server exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{api_url}/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"prefect server at {api_url} not healthy after {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def local_server(port: int | None = None, timeout: float = 180) -> Iterator[str]:
+    """Run `prefect server start` on 127.0.0.1 for the block; yields its API URL.
+
+    Its database is `server.db` in PREFECT_HOME (apart from the ephemeral API's), its log
+    `server.log` there. It is stopped on exit, and it dies with this process even on SIGKILL.
+    """
+    configure()
+    home = Path(os.environ["PREFECT_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    port = port or free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    env = {
+        **os.environ,
+        "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home / 'server.db'}",
+        "PREFECT_UI_ENABLED": "false",
+    }
+    env.pop("PREFECT_API_URL", None)
+    prefect = Path(sys.executable).with_name("prefect")
+    with open(home / "server.log", "ab") as log:
+        proc = subprocess.Popen(
+            [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
+    try:
+        wait_healthy(api_url, timeout, proc)
+        yield api_url
+    finally:
+        stop_process_group(proc)
+
+
+def stop_process_group(proc: subprocess.Popen, grace: float = 20) -> None:
+    """SIGTERM the process and its children, SIGKILL after `grace` seconds."""
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+@contextlib.contextmanager
+def api_server() -> Iterator[str]:
+    """The standing API to use: `PREFECT_API_URL` if set, else a local server for the block.
+
+    Sets `PREFECT_API_URL` for this process (before Prefect reads its settings) and for the
+    processes it starts (flow-run subprocesses, Dask workers).
+    """
+    existing = os.environ.get("PREFECT_API_URL")
+    if existing:
+        yield existing
+        return
+    with local_server() as url:
+        os.environ["PREFECT_API_URL"] = url
+        try:
+            yield url
+        finally:
+            os.environ.pop("PREFECT_API_URL", None)
