@@ -98,7 +98,9 @@ def lookup(name: str, mentions: Iterable[dict[str, Any]] | None = None) -> dict[
     alias, a surname alone when only one catalogue person has it, and, given an article's
     mention rows, names and surnames of the entities found in that article (rule-made ones too).
     """
-    tokens = [t for t in TOKEN_RE.findall(name or "") if t not in {"'s", "’s", "'S", "’S"}]
+    tokens = TOKEN_RE.findall(name or "")
+    if len(tokens) > 1 and fold(tokens[-1]) == "'s":
+        tokens.pop()  # "Zelensky's"
     titles = cues().titles | {"the", ".", ","}
     while len(tokens) > 1 and fold(tokens[0]) in titles:
         tokens.pop(0)

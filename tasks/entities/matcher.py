@@ -157,7 +157,8 @@ class _Text:
         words = [w for w in TOKEN_RE.findall(line) if w[0].isalpha()]
         long_words = [w for w in words if len(w) > 3]
         caps = sum(1 for w in long_words if w[0].isupper())
-        result = 3 <= len(long_words) and len(words) <= 30 and caps / len(long_words) >= 0.8
+        sentence = line.rstrip().rstrip("\"'”’)").endswith((".", "!"))  # headings rarely end so
+        result = not sentence and 3 <= len(long_words) and len(words) <= 30 and caps / len(long_words) >= 0.8
         self._headline_lines[line_start] = result
         return result
 
@@ -364,9 +365,14 @@ class _RuleContext:
     def __init__(self, t: _Text, cue: Cues, catalog_mentions: list[Mention]):
         self.t = t
         self.cue = cue
-        self.surnames: dict[str, Entity] = {}
+        self.surnames: dict[str, Entity | None] = {}
         self.acronyms: dict[str, Entity] = {}
         self.catalog_by_end = {m.end_tok: m for m in catalog_mentions}
+
+    def add_surname(self, surname: str, entity: Entity) -> None:
+        """Map a surname to its person; a surname two people share maps to None (ambiguous)."""
+        known = self.surnames.get(surname, entity)
+        self.surnames[surname] = entity if known is not None and known.entity_id == entity.entity_id else None
 
     def strip_leading(self, a: int, b: int) -> int:
         """Skip articles and, at a sentence start, a common word ("Despite", "Speaking")."""
@@ -514,7 +520,7 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
     ctx = _RuleContext(t, cue, catalog_mentions)
     for m in catalog_mentions:
         if m.entity.type == "PERSON" and m.end_tok - m.start_tok > 1:
-            ctx.surnames.setdefault(fold(t.toks[m.end_tok - 1]), m.entity)
+            ctx.add_surname(fold(t.toks[m.end_tok - 1]), m.entity)
 
     rule_mentions: list[Mention] = []
     absorbed: set[int] = set()
@@ -535,12 +541,15 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
             mention = _rule_mention(t, ctx, start, end, type_, absorbed)
             rule_mentions.append(mention)
             if type_ == "PERSON":
-                ctx.surnames.setdefault(fold(t.toks[end - 1]), mention.entity)
+                ctx.add_surname(fold(t.toks[end - 1]), mention.entity)
 
     _register_acronyms(t, ctx, catalog_mentions + rule_mentions)
     places = {m.end_tok for m in catalog_mentions + rule_mentions if m.entity.type == "GPE"}
     for k, hint in sorted(singles):
-        entity = ctx.surnames.get(fold(t.toks[k])) or ctx.acronyms.get(t.toks[k])
+        surname = fold(t.toks[k])
+        if surname in ctx.surnames and ctx.surnames[surname] is None:
+            continue  # two people in the article share it: leave it unlinked
+        entity = ctx.surnames.get(surname) or ctx.acronyms.get(t.toks[k])
         if entity is not None:
             source = "rule" if entity.entity_id.startswith("auto:") else "catalog"
             rule_mentions.append(Mention(k, k + 1, entity, source))
@@ -579,8 +588,9 @@ def _rule_mention(t: _Text, ctx: _RuleContext, a: int, b: int, type_: str, absor
 
 def _make_rule_mention(t: _Text, ctx: _RuleContext, a: int, b: int, type_: str) -> Mention:
     name = " ".join(t.text[t.starts[a] : t.ends[b - 1]].replace("’", "'").split())
-    if type_ == "PERSON" and b - a == 1 and fold(t.toks[a]) in ctx.surnames:
-        return Mention(a, b, ctx.surnames[fold(t.toks[a])], "rule")
+    known = ctx.surnames.get(fold(t.toks[a])) if type_ == "PERSON" and b - a == 1 else None
+    if known is not None:
+        return Mention(a, b, known, "rule")
     return Mention(a, b, auto_entity(type_, name), "rule")
 
 

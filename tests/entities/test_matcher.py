@@ -1,0 +1,180 @@
+"""Mention detection on realistic sentences: spans, linking, and the cues for unknown names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tasks.entities import ENTITY_TYPES, find_mentions
+
+DEVSET = Path(__file__).parent / "devset"
+KEYS = {"entity_id", "name", "type", "surface", "start", "end", "wikidata_id", "source"}
+
+
+def spans(text: str) -> list[tuple[str, str, str]]:
+    return [(m["surface"], m["type"], m["entity_id"]) for m in find_mentions(text)]
+
+
+def ids(text: str) -> dict[str, str]:
+    return {m["surface"]: m["entity_id"] for m in find_mentions(text)}
+
+
+@pytest.mark.parametrize("path", sorted(DEVSET.glob("*.yaml")), ids=lambda p: p.stem)
+def test_rows_are_exact_ordered_and_never_overlap(path: Path):
+    text = yaml.safe_load(path.read_text(encoding="utf-8"))["text"]
+    rows = find_mentions(text)
+    assert rows
+    previous_end = 0
+    for row in rows:
+        assert set(row) == KEYS
+        assert text[row["start"] : row["end"]] == row["surface"]
+        assert row["start"] >= previous_end
+        assert row["type"] in ENTITY_TYPES
+        assert row["source"] in {"catalog", "rule"}
+        previous_end = row["end"]
+
+
+def test_variant_spellings_and_forms_link_to_one_canonical_entity():
+    text = (
+        "Vladimir Zelensky met Volodymyr Zelenskyy's aides in Kiev. Mr Zelenskyy said KYIV would hold. "
+        "President Zelensky's office and the Ukrainian leader, Zelenskiy, agreed."
+    )
+    people = {m["surface"]: m["entity_id"] for m in find_mentions(text) if m["type"] == "PERSON"}
+    assert set(people) == {"Vladimir Zelensky", "Volodymyr Zelenskyy", "Zelenskyy", "Zelensky", "Zelenskiy"}
+    assert set(people.values()) == {"person:volodymyr-zelensky"}
+    assert [m["name"] for m in find_mentions("Kiev and KYIV") if m["type"] == "GPE"] == ["Kyiv", "Kyiv"]
+
+
+def test_a_title_is_not_part_of_the_mention():
+    rows = find_mentions("Mr Zelenskyy spoke after Defense Secretary Pete Hegseth.")
+    assert [m["surface"] for m in rows] == ["Zelenskyy", "Pete Hegseth"]
+
+
+def test_a_less_known_surname_links_only_after_the_full_name():
+    assert "Terekhov" not in ids("Terekhov said the city was calm.")
+    found = ids("Mayor Ihor Terekhov spoke on Monday. Later Terekhov said the city was calm.")
+    assert found == {"Ihor Terekhov": "person:ihor-terekhov", "Terekhov": "person:ihor-terekhov"}
+
+
+def test_a_shared_surname_is_left_unlinked_when_both_people_appear():
+    text = "Boris Johnson and Mike Johnson spoke. Johnson said no."
+    assert [m["surface"] for m in find_mentions(text)] == ["Boris Johnson", "Mike Johnson"]
+
+
+def test_acronyms_need_capitals():
+    assert spans("Us and the US") == [("US", "GPE", "gpe:united-states")]
+    assert spans("Nato and NATO") == [("Nato", "ORG", "org:nato"), ("NATO", "ORG", "org:nato")]
+    assert spans("who will eu know") == []
+
+
+def test_region_words_pick_the_oblast_over_the_city():
+    assert ids("Shelling hit Kherson on Monday.")["Kherson"] == "gpe:kherson"
+    assert ids("Shelling hit the Kherson region.")["Kherson"] == "gpe:kherson-oblast"
+    listed = find_mentions("Russia claims the Donetsk, Luhansk, Kherson and Zaporizhzhia regions.")
+    assert [m["entity_id"] for m in listed[1:]] == [
+        "gpe:donetsk-oblast", "gpe:luhansk-oblast", "gpe:kherson-oblast", "gpe:zaporizhzhia-oblast"]
+    before = find_mentions("the Ukrainian regions of Donetsk, Luhansk, and Kherson")
+    assert [m["name"] for m in before[1:]] == ["Donetsk Oblast", "Luhansk Oblast", "Kherson Oblast"]
+    assert ids("Kharkiv Oblast was shelled.") == {"Kharkiv Oblast": "gpe:kharkiv-oblast"}
+
+
+def test_people_s_republics_share_their_head():
+    rows = find_mentions("the Donetsk and Lugansk People's Republics")
+    assert [(m["surface"], m["name"]) for m in rows] == [
+        ("Donetsk", "Donetsk People's Republic"), ("Lugansk People's Republics", "Luhansk People's Republic")]
+
+
+def test_unknown_people_need_a_cue_and_keep_one_id_per_article():
+    text = (
+        "Acclaimed film director Tigran Keosayan died on Friday. Keosayan was 59.\n\n"
+        "Friends said Keosayan had been ill."
+    )
+    rows = [m for m in find_mentions(text) if m["type"] == "PERSON"]
+    assert [m["surface"] for m in rows] == ["Tigran Keosayan", "Keosayan", "Keosayan"]
+    assert {m["entity_id"] for m in rows} == {"auto:person:tigran-keosayan"}
+    assert {m["source"] for m in rows} == {"rule"}
+
+
+@pytest.mark.parametrize(
+    "text, surface",
+    [
+        ("Kharkiv Mayor Ihor Terekhov and Deputy Mayor Serhii Chornyi visited.", "Serhii Chornyi"),
+        ("the Dutch prime minister, Dick Schoof, said", "Dick Schoof"),
+        ("said Sen. Jeanne Shaheen of New Hampshire", "Jeanne Shaheen"),
+        ("Olena Kovalenko, 54, teaches maths.", "Olena Kovalenko"),
+        ("Qatari Minister of State Lolwah al-Khater said talks would continue.", "Lolwah al-Khater"),
+    ],
+)
+def test_titles_given_names_and_ages_mark_people(text, surface):
+    people = [m for m in find_mentions(text) if m["type"] == "PERSON"]
+    assert [m["surface"] for m in people][-1] == surface
+    assert people[-1]["entity_id"].startswith("auto:person:")
+
+
+@pytest.mark.parametrize(
+    "text, surface, type_",
+    [
+        ("A spokesman for the 93rd Mechanized Brigade said.", "93rd Mechanized Brigade", "ORG"),
+        ("The Ukrainian Air Defence Command said.", "Ukrainian Air Defence Command", "ORG"),
+        ("Russian troops entered the village of Udachne overnight.", "Udachne", "GPE"),
+        ("fighting near the villages of Oleshnya and Hornal", "Hornal", "GPE"),
+        ("a strike on the Solomianskyi district of the capital", "Solomianskyi", "GPE"),
+        ("Security Council Secretary Sergei Shoigu said Russia would respond.", "Security Council", "ORG"),
+        ("He told the daily Kommersant on Monday.", "Kommersant", "ORG"),
+        ("protesters gathered on Vasyl Stus Street", "Vasyl Stus Street", "LOC"),
+    ],
+)
+def test_organisation_place_and_outlet_cues(text, surface, type_):
+    found = {m["surface"]: m["type"] for m in find_mentions(text)}
+    assert found.get(surface) == type_
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Despite the challenges, Earlier talks failed.",
+        "Opting for diplomacy is regarded as a compromise.",
+        "On Monday in March the Constitution was amended.",
+        "Speaking during a visit, officials said Western allies agreed.",
+        "Analysts at Goldwater Partners said prices would rise.",
+        "Read More Stories About Peace Talks And Other Things Today",
+    ],
+)
+def test_capitals_alone_make_no_entity(text):
+    assert [m for m in find_mentions(text) if m["source"] == "rule"] == []
+
+
+def test_possessives_and_hyphenated_compounds_keep_exact_spans():
+    text = "Kyiv’s allies and Kremlin-linked forces backed the U.S.-led plan and Russia-Ukraine talks."
+    assert [m["surface"] for m in find_mentions(text)] == ["Kyiv", "Kremlin", "U.S.", "Russia", "Ukraine"]
+
+
+def test_facilities_keep_their_generic_head():
+    rows = find_mentions("The Zaporizhzhia nuclear power plant lost power; the Kakhovka reservoir is empty.")
+    assert [(m["surface"], m["type"]) for m in rows] == [
+        ("Zaporizhzhia nuclear power plant", "LOC"), ("Kakhovka reservoir", "LOC")]
+
+
+def test_context_words_in_brackets_are_required_but_not_part_of_the_mention():
+    assert spans("Trump told Time magazine") == [("Trump", "PERSON", "person:donald-trump"), ("Time", "ORG", "org:time")]
+    assert spans("Time will tell.") == []
+
+
+def test_an_acronym_given_in_brackets_links_later_uses():
+    text = "The Kharkiv Regional Defence Council (KRDC) met. Later the KRDC said it would meet again."
+    rows = find_mentions(text)
+    assert [m["surface"] for m in rows][-2:] == ["KRDC", "KRDC"]
+    assert len({m["entity_id"] for m in rows}) == 1
+
+
+def test_ids_are_deterministic_across_texts():
+    a = find_mentions("Acclaimed director Tigran Keosayan died.")
+    b = find_mentions("Mr Keosayan spoke. Film director Tigran Keosayan was 59.")
+    assert a[-1]["entity_id"] == b[-1]["entity_id"] == "auto:person:tigran-keosayan"
+
+
+def test_empty_and_whitespace_texts_have_no_mentions():
+    assert find_mentions("") == []
+    assert find_mentions(" \n\n ") == []
