@@ -103,7 +103,7 @@ def explain(text: str) -> str:
     for c in result.changes:
         lines.append(f"  [{c.start}:{c.end}] {c.original} -> {c.replacement}  ({c.rule})")
     for k in result.kept:
-        lines.append(f"  [{k.start}:{k.end}] kept {k.text!r}  (exception: {k.rule})")
+        lines.append(f"  [{k.start}:{k.end}] kept {k.text!r}  ({k.reason}: {k.rule})")
     if result.rules:
         lines.append("rules fired: " + ", ".join(result.rules))
     return "\n".join(lines)

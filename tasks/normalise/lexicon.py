@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,9 @@ import yaml
 LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
 
 APOSTROPHES = "'’ʼ‘"
+# A letter or digit, but not the modifier-letter apostrophe (ʼ), which Python counts as a letter:
+# "Kievʼs" is a possessive like "Kiev's".
+WORD = "[^\\W\u02bc]"
 DASHES = "-‐‑–"
 # Whitespace between two words of a name: any run, but never a paragraph break.
 _SEP = r"(?:[^\S\n]*\n[^\S\n]*|[^\S\n]+)"
@@ -40,11 +44,12 @@ class LexiconError(ValueError):
     """The lexicon file is inconsistent (a spelling claimed twice, a variant that is canonical...)."""
 
 
-def key(text: str) -> str:
+def key(text: str, fold: bool = True) -> str:
     """The form two spellings share when the matcher treats them as the same."""
     text = _KEY_APOS.sub("'", text)
     text = _KEY_DASH.sub("-", text)
-    return _KEY_SPACE.sub(" ", text).strip().lower()
+    text = _KEY_SPACE.sub(" ", text).strip()
+    return text.lower() if fold else text
 
 
 @dataclass(frozen=True)
@@ -67,10 +72,14 @@ class Lexicon:
     honorifics: list[str] = field(default_factory=list)
     given_names: list[str] = field(default_factory=list)
     oblast_words: list[str] = field(default_factory=list)
+    mentions_before: list[str] = field(default_factory=list)
+    mentions_after: list[str] = field(default_factory=list)
     pattern: re.Pattern[str] = field(init=False, repr=False)  # matches lower-cased text
     pattern_ignorecase: re.Pattern[str] = field(init=False, repr=False)
     person_prefix: re.Pattern[str] = field(init=False, repr=False)  # ends right before a surname
     oblast_word: re.Pattern[str] = field(init=False, repr=False)  # starts right after a name
+    mention_before: re.Pattern[str] = field(init=False, repr=False)  # ends right before a name
+    mention_after: re.Pattern[str] = field(init=False, repr=False)  # starts right after a name
 
     @property
     def canonicals(self) -> set[str]:
@@ -91,6 +100,8 @@ def load_lexicon(path: Path | str = LEXICON_PATH) -> Lexicon:
         honorifics=list(prefixes.get("honorifics", [])),
         given_names=list(prefixes.get("given_names", [])),
         oblast_words=list(data.get("oblast_words", [])),
+        mentions_before=[p for c in data.get("mention_cues", {}).get("before", []) for p in expand(c)],
+        mentions_after=[p for c in data.get("mention_cues", {}).get("after", []) for p in expand(c)],
     )
     seen_ids: set[str] = set()
     for entry in lex.entries:
@@ -188,14 +199,42 @@ def trie_regex(phrases: list[str]) -> str:
     return emit(trie)
 
 
+def _trie_or_never(phrases: list[str], fold: bool = True) -> str:
+    return trie_regex(sorted({key(p, fold) for p in phrases})) if phrases else "(?!)"
+
+
 def _compile(lex: Lexicon) -> None:
     phrases = sorted(set(lex.forms) | set(lex.context_forms) | set(lex.exceptions))
-    body = r"(?<!\w)" + trie_regex(phrases) + r"(?!\w)"
+    body = f"(?<!{WORD}){trie_regex(phrases)}(?!{WORD})"
     lex.pattern = re.compile(body)
     lex.pattern_ignorecase = re.compile(body, re.IGNORECASE)
-    prefixes = trie_regex(sorted({key(w) for w in lex.honorifics + lex.given_names}))
-    lex.person_prefix = re.compile(
-        rf"(?<!\w)(?:(?i:{prefixes})|[A-Z]\.){_SEP}\Z" if prefixes else r"(?!)"
+    prefixes = _trie_or_never(lex.honorifics + lex.given_names, fold=False)
+    lex.person_prefix = re.compile(rf"(?<!{WORD})(?:{prefixes}|[A-Z]\.){_SEP}\Z")
+    words = _trie_or_never(lex.oblast_words)
+    lex.oblast_word = re.compile(rf"{_SEP}{words}(?!{WORD})", re.IGNORECASE)
+    cues = _trie_or_never(lex.mentions_before)
+    lex.mention_before = re.compile(
+        rf"(?<!{WORD}){cues}[,:]?{_SEP}?[\"“‘'«(]?\Z", re.IGNORECASE
     )
-    words = trie_regex(sorted({key(w) for w in lex.oblast_words}))
-    lex.oblast_word = re.compile(rf"{_SEP}{words}(?!\w)" if words else r"(?!)", re.IGNORECASE)
+    cues = _trie_or_never(lex.mentions_after)
+    lex.mention_after = re.compile(rf"[\"”’'»]?,?{_SEP}?{cues}(?!{WORD})", re.IGNORECASE)
+
+
+_MENTION_BEFORE = (
+    r"(?<!{w}){canon}\s*(?:\(\s*(?:(?:or|also|formerly|aka|a\.k\.a\.|russian:)\s+)?"
+    r"|/\s*|,?\s+(?:or|formerly|also|aka)\s+)[\"“‘'«]?\Z"
+)
+_MENTION_AFTER = (
+    r"[\"”’'»]?\s*(?:\(\s*(?:(?:now|today|or|ukrainian:)\s+)?|/\s*|,?\s+(?:now|or|today)\s+)"
+    r"[\"“‘'«]?{canon}(?!{w})"
+)
+
+
+@lru_cache(maxsize=4096)
+def beside_canonical(canonical: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Patterns for a variant written right after / right before its own canonical form."""
+    canon = _SEP.join(re.escape(w) for w in canonical.split(" "))
+    return (
+        re.compile(_MENTION_BEFORE.format(w=WORD, canon=canon), re.IGNORECASE),
+        re.compile(_MENTION_AFTER.format(w=WORD, canon=canon), re.IGNORECASE),
+    )

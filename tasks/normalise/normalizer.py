@@ -11,7 +11,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tasks.normalise.lexicon import PROTECTED_MARKS, Form, Lexicon, key
+from tasks.normalise.lexicon import (
+    APOSTROPHES,
+    PROTECTED_MARKS,
+    Form,
+    Lexicon,
+    beside_canonical,
+    key,
+)
 
 _WORD = re.compile(r"\S+")
 
@@ -27,12 +34,13 @@ class Change:
 
 @dataclass(frozen=True)
 class Kept:
-    """A variant left as published because an exception covers it (for `explain`)."""
+    """A variant left as published, and why (for `explain`)."""
 
     start: int
     end: int
     text: str
-    rule: str
+    rule: str  # lexicon entry, or "protected" for links, addresses, handles and hashtags
+    reason: str  # exception | namesake | mention | protected
 
 
 @dataclass
@@ -91,9 +99,26 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_WINDOW = 80  # characters looked at around a match for a cue
+
+
 def _is_namesake(lexicon: Lexicon, text: str, start: int) -> bool:
     """True when a given name, an initial or an honorific stands right before `start`."""
-    return lexicon.person_prefix.search(text, max(0, start - 40), start) is not None
+    return lexicon.person_prefix.search(text, max(0, start - _WINDOW), start) is not None
+
+
+_POSSESSIVE = re.compile(f"[{APOSTROPHES}]s(?!\\w)", re.IGNORECASE)
+
+
+def _is_mention(lexicon: Lexicon, text: str, start: int, end: int, form: Form) -> bool:
+    """True when the variant is named as a word ("formerly Kirovograd", "Kyiv (Kiev)")."""
+    if _POSSESSIVE.match(text, end):
+        return False  # "known as Kiev's ..." uses the name
+    lo = max(0, start - _WINDOW)
+    if lexicon.mention_before.search(text, lo, start) or lexicon.mention_after.match(text, end):
+        return True
+    before, after = beside_canonical(form.canonical)
+    return bool(before.search(text, lo, start) or after.match(text, end, end + _WINDOW))
 
 
 def scan(lexicon: Lexicon, text: str) -> Normalized:
@@ -113,12 +138,12 @@ def scan(lexicon: Lexicon, text: str) -> Normalized:
         while i < len(protected) and protected[i][1] <= start:
             i += 1
         if i < len(protected) and protected[i][0] < end:
-            kept.append(Kept(start, end, published, "protected"))
+            kept.append(Kept(start, end, published, "protected", "protected"))
             continue
         k = key(published)
         rule = lexicon.exceptions.get(k)
         if rule is not None:
-            kept.append(Kept(start, end, published, rule))
+            kept.append(Kept(start, end, published, rule, "exception"))
             continue
         form = lexicon.forms.get(k)
         if k in lexicon.context_forms and lexicon.oblast_word.match(text, end):
@@ -126,7 +151,10 @@ def scan(lexicon: Lexicon, text: str) -> Normalized:
         if form is None:
             continue  # a spelling replaced only before an oblast word, and there is none
         if k in lexicon.namesakes and _is_namesake(lexicon, text, start):
-            kept.append(Kept(start, end, published, lexicon.namesakes[k]))
+            kept.append(Kept(start, end, published, form.rule, "namesake"))
+            continue
+        if _is_mention(lexicon, text, start, end, form):
+            kept.append(Kept(start, end, published, form.rule, "mention"))
             continue
         changes.extend(_changes_for(text, start, end, form))
     return Normalized(apply(text, changes), changes, kept)

@@ -183,3 +183,52 @@ def test_explain_without_changes():
     assert out.splitlines()[0] == "Nothing to see here."
     assert "0 change(s)" in out
     assert "rules fired" not in out
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "Kropyvnytskyi (formerly Kirovograd)",
+        "Kyiv (Kiev)",
+        "Kyiv, or Kiev,",
+        "Kiev/Kyiv",
+        "Soviet Kiev, now Kyiv,",
+        "Kiev (now Kyiv)",
+        "the Russian spelling Kiev",
+        "the spelling “Kiev”",
+        "a city once known as Artemovsk",
+        "Bakhmut, which Russia calls Artemovsk,",
+        "Artemovsk, as Moscow calls it",
+        "Kharkov in Russian",
+        "renamed from Dnepropetrovsk",
+        "Volodymyr Zelensky (also spelled Zelenskyy)",
+    ],
+)
+def test_a_spelling_named_as_a_word_is_a_mention_and_stays(kept):
+    assert norm(kept) == kept
+    assert [k.reason for k in normalize_text(kept).kept] == ["mention"]
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        ("Putin called Kiev's plan futile", "Putin called Kyiv's plan futile"),
+        ("the so-called Lugansk People's Republic", "the so-called Luhansk People's Republic"),
+        ("what is known as Kiev's position", "what is known as Kyiv's position"),
+        ("strikes on Kyiv, Kiev and Lvov", "strikes on Kyiv, Kyiv and Lviv"),
+        ("once Kiev falls", "once Kyiv falls"),
+        ("Moscow, not Kiev, decides", "Moscow, not Kyiv, decides"),
+    ],
+)
+def test_mention_cues_do_not_keep_names_in_use(published, expected):
+    assert norm(published) == expected
+
+
+def test_modifier_letter_apostrophe_is_a_possessive_not_a_letter():
+    assert norm("Kievʼs mayor") == "Kyivʼs mayor"
+    assert norm("Zelenskyyʼs office") == "Zelensky's office".replace("'", "ʼ")
+
+
+def test_titles_before_a_namesake_surname_count_only_when_capitalised():
+    assert norm("Major Lvov said") == "Major Lvov said"
+    assert norm("a major Lvov street") == "a major Lviv street"

@@ -24,7 +24,8 @@ CANONICALS = sorted(LEXICON.canonicals)
 EXCEPTIONS = sorted({p for e in LEXICON.entries for x in e.get("exceptions") or [] for p in expand(x)})
 PREFIXES = sorted(set(LEXICON.given_names) | set(LEXICON.honorifics))
 FILLER = ["the", "in", "said", "Mr", "Kievan", "Vladimir", "Putin", "region", "Oblast", "'s",
-          "’s", "-based", ",", ".", "—", "(", ")", "“", "”", "#", "@", "https://x.com/", "A."]
+          "’s", "-based", ",", ".", "—", "(", ")", "“", "”", "#", "@", "https://x.com/", "A.",
+          "formerly", "now", "/", "or", "known as", "in Russian", "name", "Major", "ʼs"]
 
 words = st.one_of(
     st.sampled_from(VARIANTS),
