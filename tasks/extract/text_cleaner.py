@@ -10,6 +10,7 @@ well under a millisecond.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -114,7 +115,8 @@ def rules() -> Rules:
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
 _BULLET = re.compile(r"^(?:[-*+•·▪►▸‣◦]|\d{1,2}[.)])\s+")
-_HEADING = re.compile(r"^#{1,6}\s+")
+_HEADING = re.compile(r"^(#{1,6})\s+")
+_MD_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -138,16 +140,22 @@ class Line:
     terminal: bool = False
     starts_lower: bool = False
     is_list: bool = False
-    is_heading: bool = False
+    heading: int = 0  # markdown heading level (1 for "# "), 0 when not a heading
     raw_lines: list[str] = field(default_factory=list)  # input lines joined into this one
     low: str = ""  # text.lower(), for the patterns matched without re.I
 
 
-def _normalise(raw: str) -> tuple[str, float, bool, bool]:
+def _normalise(raw: str) -> tuple[str, float, bool, int]:
+    """Plain text of one dump line: markdown links, images, emphasis and entities undone."""
     s = _INVISIBLE.sub("", raw)
+    if "&" in s and ";" in s:
+        s = html.unescape(s)
     s = _MD_IMAGE.sub(" ", s)
-    is_heading = bool(_HEADING.match(s.lstrip()))
+    heading = _HEADING.match(s.lstrip())
+    level = len(heading.group(1)) if heading else 0
     s = _HEADING.sub("", s.lstrip())
+    if "*" in s or "_" in s:
+        s = _MD_EMPHASIS.sub(r"\2", s)
     link_chars = 0
     if "](" in s:
         link_chars = sum(len(m.group(1)) for m in _MD_LINK.finditer(s))
@@ -157,7 +165,7 @@ def _normalise(raw: str) -> tuple[str, float, bool, bool]:
     if is_list:
         s = _BULLET.sub("", s)
     share = link_chars / len(s) if s else 0.0
-    return s, min(share, 1.0), is_list, is_heading
+    return s, min(share, 1.0), is_list, level
 
 
 def _features(line: Line, stopwords: frozenset[str]) -> None:
@@ -505,8 +513,8 @@ def clean_text(raw: str, title_hint: str | None = None) -> CleanedText:
     groups = _unwrap(raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     for idx, group in enumerate(groups):
         raw_line = " ".join(x.strip() for x in group) if len(group) > 1 else group[0]
-        text, share, is_list, is_heading = _normalise(raw_line)
-        line = Line(idx, raw_line, text, link_share=share, is_list=is_list, is_heading=is_heading)
+        text, share, is_list, heading = _normalise(raw_line)
+        line = Line(idx, raw_line, text, link_share=share, is_list=is_list, heading=heading)
         line.raw_lines = group
         if text:
             # "date 2025-03-27 Volodymyr Zelensky said ...": the date is metadata, the rest body.
@@ -711,6 +719,12 @@ def _find_title(
                 stand = nxt if nxt is not None and nxt < first_body and _standfirst_like(lines[nxt]) else None
                 return title_hint, stand, i
         return title_hint, None, None
+    h1 = [i for i in range(first_body) if lines[i].heading == 1 and _headline_text(lines[i], r)]
+    if h1:
+        t = h1[-1]
+        nxt = _next_nonblank(lines, t)
+        stand = nxt if nxt is not None and nxt < first_body and _standfirst_like(lines[nxt]) else None
+        return _split_site_suffix(lines[t].text)[0], stand, t
     candidates: list[int] = []
     anchors = [i for i in range(first_body) if lines[i].label == META]
     for a in reversed(anchors):

@@ -1,0 +1,57 @@
+"""The HTML path: trafilatura body, tag metadata, standfirst, fallback to the text cleaner."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from tasks.extract.html import extract_html, html_to_text
+
+PARAS = [
+    "The regional government said on Monday that it would reopen the northern border crossing after a week of talks.",
+    "Officials expect several thousand trucks to use the crossing every day once inspections resume next month.",
+    "Local businesses have complained for years that the closure cost them customers and pushed up prices.",
+] * 4
+
+
+def page(article: str, head: str = "") -> str:
+    return (f"<html><head><title>Border crossing to reopen | Daily Ledger</title>{head}</head><body>"
+            "<nav><a href='/'>Home</a><a href='/world'>World</a></nav>" + article +
+            "<aside><h2>Most read</h2><ul><li><a href='/a'>Storm closes ports</a></li></ul></aside>"
+            "<footer>&copy; 2025 Daily Ledger. All rights reserved.</footer></body></html>")
+
+
+def test_body_metadata_and_no_title_paragraph():
+    ld = {"@type": "NewsArticle", "headline": "Border crossing to reopen", "datePublished": "2025-03-04T09:12:00Z",
+          "author": {"@type": "Person", "name": "Anna Kowalska"}, "publisher": {"name": "Daily Ledger"}}
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script><link rel="canonical" href="https://ledger.example/a">'
+    art = "<article><h1>Border crossing to reopen</h1>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</article>"
+    got = extract_html(page(art, head))
+    assert got.paragraphs == PARAS
+    assert (got.title, got.author, got.outlet, got.url) == (
+        "Border crossing to reopen", "Anna Kowalska", "Daily Ledger", "https://ledger.example/a")
+    assert got.published_at == datetime(2025, 3, 4, 9, 12, tzinfo=timezone.utc)
+    assert got.extractor == "trafilatura"
+
+
+def test_visible_standfirst_is_kept():
+    dek = "Trucks will be able to cross again from next month, officials said after a week of talks."
+    head = f'<meta property="og:description" content="{dek}">'
+    art = (f"<div class='header'><h1>Border crossing to reopen</h1><p class='standfirst'>{dek}</p></div>"
+           "<article>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</article>")
+    got = extract_html(page(art, head))
+    assert got.paragraphs[0] == dek and got.paragraphs[1:] == PARAS
+
+
+def test_layout_table_falls_back_to_text_cleaner():
+    art = ("<table><tr><td><a href='/'>Home</a> | <a href='/n'>News</a></td></tr><tr><td>"
+           "<b>Border crossing to reopen after talks</b><br><br>" + "<br><br>".join(PARAS[:3]) +
+           "</td></tr></table>")
+    got = extract_html(page(art))
+    assert got.extractor == "text-fallback"
+    assert got.paragraphs == PARAS[:3]
+
+
+def test_html_to_text_keeps_blocks_apart():
+    text = html_to_text("<html><body><p>One <b>two</b></p><div>three</div><script>x()</script></body></html>")
+    assert text.split("\n\n") == ["One two", "three"]
