@@ -16,7 +16,7 @@ import lxml.html
 import trafilatura
 from trafilatura.utils import load_html
 
-from tasks.extract.html_meta import PageMeta, page_meta
+from tasks.extract.html_meta import PageMeta, page_comments, page_meta
 from tasks.extract.text_cleaner import CleanedText, clean_text, rules
 
 # Below this many words the fast result is retried with trafilatura's fallback extractors.
@@ -114,6 +114,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     """trafilatura fast path, its fallbacks when the body is thin, the text cleaner last."""
     tree = load_html(html)
     meta = page_meta(tree) if tree is not None else PageMeta()
+    comments = page_comments(tree) if tree is not None else []
     source = tree if tree is not None else html
     doc = _run(source, url, fast=True)
     paragraphs = _paragraphs(doc.text if doc else None)
@@ -128,6 +129,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
         url=meta.url or url,
         outlet=meta.sitename,
         published_at=meta.published_at,
+        comments=comments,
     )
     result.paragraphs = _with_standfirst(_without_title(paragraphs, result.title), meta.description, html)
     if not result.paragraphs or _table_soup(result.paragraphs):
@@ -136,7 +138,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
             not result.paragraphs or len(cleaned.body) >= 0.3 * sum(map(len, result.paragraphs))
         ):
             result.paragraphs = cleaned.paragraphs
-            result.comments = cleaned.comments
+            result.comments = result.comments or cleaned.comments
             result.extractor = "text-fallback"
         result.title = result.title or cleaned.title
         result.author = result.author or cleaned.author

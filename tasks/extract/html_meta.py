@@ -33,7 +33,8 @@ class PageMeta:
 @lru_cache(maxsize=1)
 def _rules() -> tuple[dict[str, list[etree.XPath]], dict[str, re.Pattern]]:
     data = yaml.safe_load(Path(__file__).with_name("html_meta.yaml").read_text(encoding="utf-8"))
-    xpaths = {k: [etree.XPath(x) for x in v] for k, v in data.items() if k != "jsonld"}
+    xpaths = {k: [etree.XPath(x) for x in v] for k, v in data.items() if k not in ("jsonld", "comments")}
+    xpaths["comments"] = {k: etree.XPath(v) for k, v in data["comments"].items()}  # type: ignore[assignment]
     jsonld = {k: re.compile(v) for k, v in data["jsonld"].items()}
     return xpaths, jsonld
 
@@ -73,6 +74,27 @@ def _strip_site(title: str, site: str | None) -> str:
     if m and (site is None or m.group(2).strip().lower() in site.lower() or len(m.group(2).split()) <= 4):
         return m.group(1).strip()
     return title
+
+
+def page_comments(tree) -> list[dict]:
+    """Reader comments marked up as such: author, posted_at, text, in page order.
+
+    A nested reply is its own item; the `[1]` in the XPaths reads an item's own author and
+    text, which come before its replies in the markup.
+    """
+    xp = _rules()[0]["comments"]
+    rows: list[dict] = []
+    for item in xp["item"](tree):
+        text = _clean(" ".join(xp["text"](item)))
+        if not text:
+            continue
+        when = next((w for w in (_clean(str(x)) for x in xp["time"](item)) if w and re.search(r"\d", w)), None)
+        rows.append({
+            "author": _clean(" ".join(xp["author"](item))),
+            "posted_at": not_future(parse_date(when)) if when else None,
+            "text": text,
+        })
+    return rows
 
 
 def page_meta(tree) -> PageMeta:

@@ -79,6 +79,7 @@ def test_html_metadata(case):
     assert doc.title == case.title
     assert doc.published_at is not None and doc.published_at.isoformat() == case.meta["published_at"]
     assert doc.text.split("\n\n")[0] != doc.title
+    assert len(doc.comments) == case.meta["comments"]
 
 
 def test_furniture_only_page_is_quarantined():

@@ -55,3 +55,16 @@ def test_layout_table_falls_back_to_text_cleaner():
 def test_html_to_text_keeps_blocks_apart():
     text = html_to_text("<html><body><p>One <b>two</b></p><div>three</div><script>x()</script></body></html>")
     assert text.split("\n\n") == ["One two", "three"]
+
+
+def test_marked_up_reader_comments_become_rows():
+    comments = "".join(
+        f'<li class="comment" id="comment-{k}"><div class="comment-author"><b class="fn">{a}</b></div>'
+        f'<div class="comment-metadata"><time datetime="2025-02-14T0{k}:00:00+00:00">Feb 14</time></div>'
+        f'<div class="comment-content"><p>{t}</p></div><a class="comment-reply-link">Reply</a></li>'
+        for k, (a, t) in enumerate([("Pieter", "About time."), ("kasia_w", "Prices will not fall.")], start=1))
+    art = "<article>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</article>"
+    got = extract_html(page(art + f'<div id="comments"><ol class="comment-list">{comments}</ol></div>'))
+    assert got.paragraphs == PARAS
+    assert [(c["author"], c["text"], c["posted_at"].hour) for c in got.comments] == [
+        ("Pieter", "About time.", 1), ("kasia_w", "Prices will not fall.", 2)]
