@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
+import html
 import os
+import re
+import shutil
 import time
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,10 +32,13 @@ log = logging.getLogger(__name__)
 
 DEFAULT_EXPECTATIONS = Path(__file__).resolve().parents[2] / "expectations"
 SITE_NAME = "newsetl"
+RUN_NAME = "newsetl-validate"
 MANIFEST = "_manifest.json"
 SAMPLE_SIZE = 5
 SAMPLE_CHARS = 160
 ACCOUNTING = "inputs_equal_articles_plus_duplicates_plus_quarantined"
+GX_PAGES = ("validations", "expectations")
+STATIC_SUMMARY_ID = "newsetl-summary"
 
 
 @dataclass
@@ -271,6 +278,7 @@ def run_suites(frames: dict[str, Any], suites: dict[str, dict], report_dir: Path
     """Validate each table with its suite in one ephemeral GX context; build Data Docs once."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     started = time.perf_counter()
@@ -291,6 +299,8 @@ def run_suites(frames: dict[str, Any], suites: dict[str, dict], report_dir: Path
     frames = add_derived_columns(frames)
     params = expectation_parameters()
     source = context.data_sources.add_pandas("newsetl")
+    # A named run: Data Docs list only results whose run has a name, and one name groups the tables.
+    run_id = RunIdentifier(run_name=RUN_NAME, run_time=datetime.now(timezone.utc))
     outcomes: list[ExpectationOutcome] = []
     for table in TABLES:
         if table not in suites:
@@ -304,9 +314,12 @@ def run_suites(frames: dict[str, Any], suites: dict[str, dict], report_dir: Path
             batch_parameters={"dataframe": frames[table]},
             expectation_parameters=params,
             result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20},
+            run_id=run_id,
         )
         outcomes.extend(_outcomes(table, result))
     if report_dir is not None:
+        for stale in GX_PAGES:  # pages of earlier runs would sit beside this run's index
+            shutil.rmtree(report_dir / stale, ignore_errors=True)
         context.build_data_docs(site_names=[SITE_NAME])
     report = ValidationReport(outcomes=outcomes, rows=rows, report_dir=report_dir)
     report.seconds = round(time.perf_counter() - started, 3)
@@ -344,7 +357,7 @@ def _sample(values: list[Any]) -> list[Any]:
     """Distinct unexpected values, shortened (a whole article body is no use in a summary)."""
     seen: list[Any] = []
     for v in values:
-        v = _jsonable(v)
+        v = None if _is_missing(v) else _jsonable(v)
         if isinstance(v, str) and len(v) > SAMPLE_CHARS:
             v = v[: SAMPLE_CHARS - 1] + "…"
         if v not in seen:
@@ -352,6 +365,16 @@ def _sample(values: list[Any]) -> list[Any]:
         if len(seen) == SAMPLE_SIZE:
             break
     return seen
+
+
+def _is_missing(value: Any) -> bool:
+    """NaN, NaT and NA (pandas 3 shows a missing string as NaN) are all reported as null."""
+    try:
+        import pandas as pd
+
+        return not isinstance(value, list | tuple | dict) and bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def _jsonable(value: Any) -> Any:
@@ -382,6 +405,70 @@ def write_summaries(report: ValidationReport, report_dir: Path) -> dict[str, Pat
     return {"markdown": md, "json": js, "html": report_dir / "index.html"}
 
 
+def validation_pages(report_dir: Path) -> dict[str, Path]:
+    """Table -> its validation result page (relative to the report folder), from this run."""
+    pages = {}
+    for table in TABLES:
+        found = sorted((report_dir / "validations" / table).glob(f"{RUN_NAME}/*/*.html"))
+        if found:
+            pages[table] = found[-1].relative_to(report_dir)
+    return pages
+
+
+def add_static_summary(report: ValidationReport, report_dir: Path) -> None:
+    """Put the verdict, per-table results and failures into index.html as plain HTML.
+
+    GX's index lists results with JavaScript loaded from public CDNs, so offline (in a CI
+    artifact, on an air-gapped machine) it shows empty tables; this section needs no script.
+    """
+    index = Path(report_dir) / "index.html"
+    if not index.exists():
+        return
+    esc = html.escape
+    pages = validation_pages(Path(report_dir))
+    status = "PASSED" if report.success else "FAILED"
+    parts = [
+        f'<section id="{STATIC_SUMMARY_ID}" class="container-fluid px-4 py-3" data-status="{status}">',
+        f"<h2>newsetl data quality: {status}</h2>",
+        f"<p>{esc(report.headline())}</p>",
+    ]
+    if report.accounting:
+        a = report.accounting
+        parts.append(
+            f"<p>Inputs: {esc(_or_unknown(a.get('inputs')))} = {a.get('articles')} articles + "
+            f"{a.get('duplicates')} duplicates + {a.get('quarantined')} quarantined</p>"
+        )
+    parts.append('<table class="table table-sm"><thead><tr><th>table</th><th>rows</th><th>result</th>'
+                 "<th>critical failures</th><th>warnings</th><th>pages</th></tr></thead><tbody>")
+    for table in report.rows:
+        mine = [o for o in report.outcomes if o.table == table]
+        crit = sum(not o.success and o.severity == "critical" for o in mine)
+        warn = sum(not o.success and o.severity != "critical" for o in mine)
+        links = [f'<a href="{esc(str(pages[table]))}">validation result</a>'] if table in pages else []
+        links.append(f'<a href="expectations/{esc(table)}.html">suite</a>')
+        parts.append(
+            f'<tr data-table="{esc(table)}"><td>{esc(table)}</td><td>{report.rows[table]}</td>'
+            f"<td>{'FAILED' if crit else 'passed'}</td><td>{crit}</td><td>{warn}</td><td>{' · '.join(links)}</td></tr>"
+        )
+    parts.append("</tbody></table>")
+    for title, items in (("Critical failures", report.critical_failures), ("Warnings", report.warnings)):
+        if items:
+            parts.append(f"<h3>{title}</h3><ul>")
+            for o in items:
+                evidence = o.unexpected_sample or o.observed
+                parts.append(
+                    f'<li class="newsetl-{esc(o.severity)}"><code>{esc(o.name)}</code>'
+                    f"{' — ' + esc(_md(evidence, 200)) if evidence not in (None, []) else ''}</li>"
+                )
+            parts.append("</ul>")
+    parts.append('<p><a href="summary.md">summary.md</a> · <a href="summary.json">summary.json</a></p></section>')
+    page = index.read_text(encoding="utf-8")
+    page = re.sub(rf'<section id="{STATIC_SUMMARY_ID}".*?</section>', "", page, flags=re.S)
+    body = re.search(r"<body[^>]*>", page)
+    at = body.end() if body else 0
+    index.write_text(page[:at] + "\n".join(parts) + page[at:], encoding="utf-8")
+
+
 def validate_dir(
     table_dir: Path,
     report_dir: Path | None,
@@ -408,6 +495,7 @@ def validate_dir(
         )
     if report_dir is not None:
         write_summaries(report, report_dir)
+        add_static_summary(report, report_dir)
     log.info("validation %s in %.2f s", "passed" if report.success else "FAILED", report.seconds)
     return report
 
