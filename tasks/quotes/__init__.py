@@ -10,6 +10,7 @@ published, mapped back through the normalisation rows.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from prefect import task
@@ -71,12 +72,33 @@ def quotes_doc(doc: Doc) -> None:
         published_title = doc.title or title
         title_changes = [r for r in doc.normalizations or [] if r.get("field") == "title"]
         hfound, _, _ = find_attributed(title, headline=True, resolver=resolver)
+        _speakers_from_body(hfound, title, found, body)
         for f in hfound:
             ps, pe = (
                 published_span(title_changes, f.start, f.end) if doc.title_normalized else (f.start, f.end)
             )
             rows.append(_row(article_id, f, published_title[ps:pe], title[f.start : f.end], True))
     doc.quotes = rows
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower().replace("’", "'"))
+
+
+def _speakers_from_body(headline: list[Found], title: str, body_quotes: list[Found], body: str) -> None:
+    """A headline quote the headline does not attribute ("'It's like a war zone': residents count
+    cost") is said by whoever says those words in the body."""
+    for h in headline:
+        if h.speaker is not None:
+            continue
+        words = _words(title[h.start : h.end])
+        if not words:
+            continue
+        needle = " " + " ".join(words) + " "
+        for b in body_quotes:
+            if b.speaker is not None and needle in " " + " ".join(_words(body[b.start : b.end])) + " ":
+                h.speaker, h.speaker_entity_id = b.speaker, b.speaker_entity_id
+                break
 
 
 @task(name="quotes", cache_policy=NO_CACHE)

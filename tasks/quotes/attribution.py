@@ -33,6 +33,8 @@ from tasks.quotes.phrases import (
 )
 
 _TERMINAL = ".!?…"
+# Verbs whose object, not subject, follows them: `"…", told the Kyiv Independent` names no speaker.
+NOT_INVERTED = frozenset({"told", "tell", "tells", "telling", "urged", "warned", "accused", "called", "described"})
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 
 
@@ -58,7 +60,7 @@ class Found:
 class Person:
     start: int
     end: int
-    name: str
+    name: str | None  # None: someone the article does not name ("a soldier")
     entity_id: str | None
     gender: str | None  # "m" | "f" | None
     is_org: bool = False
@@ -281,8 +283,10 @@ class Resolver:
                 if not is_verb(toks[v], lex):
                     continue
                 subj = _subject_of(toks, v, lo, lex)
-                if subj is None and v + 1 < hi:  # "said Fissette"
-                    got = forward_phrase(toks, v + 1, lex)
+                if subj is None and v + 1 < hi and v > lo and toks[v - 1].kind == "q" or (
+                    subj is None and v > lo and toks[v - 1].text == "," and toks[v - 2].kind == "q"
+                ):  # "…," said Fissette
+                    got = forward_phrase(toks, v + 1, lex) if toks[v].low not in NOT_INVERTED else None
                     subj = got[0] if got and got[0].kind == "name" else None
                 if subj is not None:
                     phrases.append(subj)
@@ -301,13 +305,16 @@ class Resolver:
                 name, eid, _ = self.resolve(phrase, self.body, True)
                 if name:
                     self._add_person(Person(phrase.start, phrase.end, name, eid, None, subject=True))
+                elif phrase.kind == "description" and not phrase.plural and phrase.role != "organisation":
+                    # "A soldier ... told the Kyiv Independent": the next "he" is this unnamed man
+                    self._add_person(Person(phrase.start, phrase.end, None, None, None, subject=True))
 
     def _index_surnames(self) -> None:
         """Every later bare mention of a known person ("Murphy's appearance") is a person too."""
         taken = [(p.start, p.end) for p in self.persons]
         known: dict[str, Person] = {}
         for p in self.persons:
-            if not p.is_org and p.name:
+            if not p.is_org and p.name and p.name.split():
                 known.setdefault(p.name.split()[-1], p)
         for surname, person in known.items():
             for m in re.finditer(r"\b" + re.escape(surname) + r"\b", self.masked):
@@ -375,14 +382,14 @@ class Resolver:
                 continue
             if gender in ("m", "f") and p.gender and p.gender != gender:
                 continue
-            if nearest is None:
+            if nearest is None and p.name:
                 nearest = p
             if p.subject:
                 subject = p
                 break
         if subject is not None and self._sentence_of(pos) - self._sentence_of(subject.start) <= SUBJECT_REACH:
-            return subject
-        return nearest
+            return subject if subject.name else None
+        return nearest if nearest is not None and nearest.name else None
 
     def _sentence_of(self, pos: int) -> int:
         return bisect.bisect_right(self.sentence_starts, pos) - 1
@@ -508,7 +515,7 @@ def _after(toks: list[Token], n: int, lex: Lexicon) -> Attribution | None:
         k += 1
     if k >= len(toks):
         return None
-    if is_verb(toks[k], lex):
+    if is_verb(toks[k], lex) and toks[k].low not in NOT_INVERTED:
         got = forward_phrase(toks, k + 1, lex)
         if got and got[0].kind != "pronoun" or got and toks[k].low in ("says", "said"):
             return Attribution(got[0], toks[k].low)
@@ -535,23 +542,41 @@ def _after(toks: list[Token], n: int, lex: Lexicon) -> Attribution | None:
 def _subject_of(toks: list[Token], v: int, lo: int, lex: Lexicon) -> SpeakerPhrase | None:
     """The subject of the verb at v, looking no further back than lo."""
     j = _skip_back(toks, v - 1, lex)
+    if j - 2 >= lo and toks[j].text == ")" and toks[j - 2].text == "(":
+        j -= 3  # "Scottish and Southern Electricity Networks (SSEN) said"
     if j < lo:
         return None
     if toks[j].text == ",":
-        # "Hegseth, speaking at NATO headquarters, stated" / "the leader, Vladimir Zelensky, said"
-        k = j - 1
-        while k >= lo and toks[k].text != "," and toks[k].kind != "q":
-            k -= 1
-        inner = forward_phrase(toks, k + 1, lex)
-        if inner and inner[1] == j and inner[0].kind == "name":
-            return inner[0]
-        if k < lo or toks[k].text != ",":
-            return None
-        return backward_phrase(toks, k - 1, lex) if k - 1 >= lo else None
+        return _subject_before_insertions(toks, j, lo, lex)
     phrase = backward_phrase(toks, j, lex)
     if phrase is not None and phrase.start < toks[lo].start:
         return None
     return phrase
+
+
+def _subject_before_insertions(toks: list[Token], j: int, lo: int, lex: Lexicon) -> SpeakerPhrase | None:
+    """Subject of a verb preceded by comma-set insertions: an apposed name ("the leader, Vladimir
+    Zelensky, said") or the phrase opening the clause ("Hegseth, speaking at NATO headquarters,
+    stated"; "A soldier ..., who asked ..., "Hunter", told")."""
+    c = j
+    for _ in range(4):
+        k = c - 1
+        while k >= lo and toks[k].text != ",":
+            k -= 1
+        if c == j:
+            inner = forward_phrase(toks, k + 1, lex)
+            if inner and inner[1] == j and inner[0].kind == "name":
+                return inner[0]
+        if k < lo:
+            got = forward_phrase(toks, lo, lex)
+            return got[0] if got else None
+        phrase = backward_phrase(toks, k - 1, lex) if k - 1 >= lo else None
+        if phrase is not None:
+            first = next((n for n in range(lo, k) if toks[n].start >= phrase.start), k)
+            if first == lo or toks[first - 1].text == ",":
+                return phrase
+        c = k
+    return None
 
 
 def _main_subject(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Attribution | None:
@@ -724,8 +749,10 @@ def _is_name_not_quote(text: str, q: QuoteSpan, before: list[Token], headline: b
     if not words:
         return True
     title_case = all(w[0].isupper() for w in words if len(w) > 3) and words[0][0].isupper()
-    prev_words = [t.low for t in before[-2:] if t.kind == "w"]
-    prev = " ".join(prev_words)
+    tail = list(before)
+    while tail and tail[-1].text in ",:":
+        tail.pop()  # "his call sign, "Hunter""
+    prev = " ".join(t.low for t in tail[-3:] if t.kind == "w")
     for cue in lex.works:
         if re.search(r"(?:^|\s)" + re.escape(cue) + r"$", prev):
             if cue in ("called", "known as", "named", "dubbed", "titled", "entitled") and not title_case:

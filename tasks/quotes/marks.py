@@ -70,6 +70,12 @@ def _flank(text: str, pos: int, size: int) -> tuple[bool, bool]:
     nxt = text[pos + size] if pos + size < len(text) else "\n"
     can_open = (prev in _OPEN_PREV) and not nxt.isspace()
     can_close = (not prev.isspace()) and (nxt in _CLOSE_NEXT)
+    ch = text[pos]
+    # French typography puts a (thin, non-breaking) space inside guillemets: « comme ça ».
+    if ch == "«" and prev in _OPEN_PREV and nxt in " \u00a0\u202f\u2009":
+        can_open = True
+    if ch == "»" and prev in " \u00a0\u202f\u2009" and nxt in _CLOSE_NEXT:
+        can_close = True
     return can_open, can_close
 
 
