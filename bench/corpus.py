@@ -231,8 +231,9 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--formats", default="text,html")
+    parser.add_argument("--start", type=int, default=0, help="first article number (to grow a corpus)")
     args = parser.parse_args()
-    dirs = write_corpus(args.out, args.n, args.seed, tuple(args.formats.split(",")))
+    dirs = write_corpus(args.out, args.n, args.seed, tuple(args.formats.split(",")), args.start)
     for fmt, d in dirs.items():
         print(f"{fmt}: {d}")
 
