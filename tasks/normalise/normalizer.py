@@ -13,6 +13,7 @@ from typing import Any
 
 from tasks.normalise.lexicon import (
     APOSTROPHES,
+    DASHES,
     PROTECTED_MARKS,
     Form,
     Lexicon,
@@ -107,13 +108,15 @@ def _is_namesake(lexicon: Lexicon, text: str, start: int) -> bool:
     return lexicon.person_prefix.search(text, max(0, start - _WINDOW), start) is not None
 
 
-_POSSESSIVE = re.compile(f"[{APOSTROPHES}]s(?!\\w)", re.IGNORECASE)
+# A name followed by a possessive or a hyphenated word is in use, not named: "known as Kiev's",
+# "formerly Kiev-based".
+_IN_USE = re.compile(f"[{APOSTROPHES}]s(?!\\w)|[{DASHES}]\\w", re.IGNORECASE)
 
 
 def _is_mention(lexicon: Lexicon, text: str, start: int, end: int, form: Form) -> bool:
     """True when the variant is named as a word ("formerly Kirovograd", "Kyiv (Kiev)")."""
-    if _POSSESSIVE.match(text, end):
-        return False  # "known as Kiev's ..." uses the name
+    if _IN_USE.match(text, end):
+        return False
     lo = max(0, start - _WINDOW)
     if lexicon.mention_before.search(text, lo, start) or lexicon.mention_after.match(text, end):
         return True

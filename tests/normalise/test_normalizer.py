@@ -218,6 +218,7 @@ def test_a_spelling_named_as_a_word_is_a_mention_and_stays(kept):
         ("strikes on Kyiv, Kiev and Lvov", "strikes on Kyiv, Kyiv and Lviv"),
         ("once Kiev falls", "once Kyiv falls"),
         ("Moscow, not Kiev, decides", "Moscow, not Kyiv, decides"),
+        ("a formerly Kiev-based firm", "a formerly Kyiv-based firm"),
     ],
 )
 def test_mention_cues_do_not_keep_names_in_use(published, expected):
