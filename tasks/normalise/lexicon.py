@@ -208,7 +208,8 @@ def _compile(lex: Lexicon) -> None:
     body = f"(?<!{WORD}){trie_regex(phrases)}(?!{WORD})"
     lex.pattern = re.compile(body)
     lex.pattern_ignorecase = re.compile(body, re.IGNORECASE)
-    prefixes = _trie_or_never(lex.honorifics + lex.given_names, fold=False)
+    titles = lex.honorifics + [h[:1].upper() + h[1:] for h in lex.honorifics]  # sentence start
+    prefixes = _trie_or_never(titles + lex.given_names, fold=False)
     lex.person_prefix = re.compile(rf"(?<!{WORD})(?:{prefixes}|[A-Z]\.){_SEP}\Z")
     words = _trie_or_never(lex.oblast_words)
     lex.oblast_word = re.compile(rf"{_SEP}{words}(?!{WORD})", re.IGNORECASE)

@@ -167,6 +167,35 @@ def test_a_held_out_style_article_full_of_traps():
     assert find_variants(result.text) == []
 
 
+def test_a_second_trap_article_with_namesakes_mentions_and_oblast_names():
+    published = (
+        "ODESSA, Ukraine — Russian drones struck the port of Odessa overnight, the governor of the "
+        "Odesskaya oblast said, while an Odessa, Texas-based oil firm suspended shipments.\n\n"
+        "In Kharkov and Nikolayev, sirens sounded. Cosmonaut Nikolayev's museum in Chuvashia was "
+        "closed. “Kiev will answer,” Mr. Zelenskiy’s aide said; Vladimir Putin and Vladimir "
+        "Medinsky did not comment.\n\n"
+        "Bakhmut, which Russia calls Artemovsk, and Krasnoarmeysk (Pokrovsk) remain contested. "
+        "The Battle of Kiev (1941) and the Chernobyl nuclear disaster were recalled; visitors to "
+        "the Chernobyl exclusion zone and diners ordering chicken Kiev at a Kiev-style café in "
+        "Lvov shrugged. Dnepropetrovsk region, Zaporozhye NPP, Lugansk, DONBASS, donbass."
+    )
+    expected = (
+        "ODESA, Ukraine — Russian drones struck the port of Odesa overnight, the governor of the "
+        "Odeska oblast said, while an Odessa, Texas-based oil firm suspended shipments.\n\n"
+        "In Kharkiv and Mykolaiv, sirens sounded. Cosmonaut Nikolayev's museum in Chuvashia was "
+        "closed. “Kyiv will answer,” Mr. Zelensky’s aide said; Vladimir Putin and Vladimir "
+        "Medinsky did not comment.\n\n"
+        "Bakhmut, which Russia calls Artemovsk, and Krasnoarmeysk (Pokrovsk) remain contested. "
+        "The Battle of Kiev (1941) and the Chernobyl nuclear disaster were recalled; visitors to "
+        "the Chornobyl exclusion zone and diners ordering chicken Kiev at a Kyiv-style café in "
+        "Lviv shrugged. Dnipropetrovsk region, Zaporizhzhia NPP, Luhansk, DONBAS, donbas."
+    )
+    result = normalize_text(published)
+    assert result.text == expected
+    assert find_variants(result.text) == []
+    assert {k.reason for k in result.kept} == {"exception", "namesake", "mention"}
+
+
 def test_explain_shows_the_result_and_the_rules_that_fired():
     out = explain("Zelenskyy in Kiev ate chicken Kiev")
     first, *rest = out.splitlines()
