@@ -76,6 +76,30 @@ def score(cases_dir: Path, repeat: int = 5) -> dict:
             "ms_per_doc_extract_doc": round(ms_full, 3),
             "ms_per_doc_trafilatura_default_on_html": round(ms_base, 3),
         }
+    # Paired timing: text dumps and HTML pages of the same articles (the HTML dev pages are
+    # built from labelled text cases), against a bare trafilatura.extract loop on the HTML.
+    html_by_body = {c.body: c for c in cases if c.source_format == "html"}
+    pairs = [(t, html_by_body[t.body]) for t in cases if t.source_format == "text" and t.body in html_by_body]
+    if pairs:
+        def docs(fmt: str) -> None:
+            for t, h in pairs:
+                c = t if fmt == "text" else h
+                try:
+                    extract_doc(Doc(source_path=c.name, source_format=fmt, raw=c.raw))
+                except Quarantined:
+                    pass
+
+        base = _ms(lambda: [trafilatura.extract(h.raw) for _, h in pairs], repeat * 4)
+        text_ms = _ms(lambda: docs("text"), repeat * 4)
+        html_ms = _ms(lambda: docs("html"), repeat * 4)
+        out["summary"]["paired"] = {
+            "n": len(pairs),
+            "trafilatura_extract_ms": round(base / len(pairs), 3),
+            "text_pipeline_ms": round(text_ms / len(pairs), 3),
+            "html_pipeline_ms": round(html_ms / len(pairs), 3),
+            "text_ratio": round(text_ms / base, 3),
+            "html_ratio": round(html_ms / base, 3),
+        }
     return out
 
 
@@ -90,6 +114,11 @@ def main() -> None:
         print(f"{row['format']:4} {row['case']:34} P={row['precision']:.3f} R={row['recall']:.3f} "
               f"F1={row['f1']:.3f}  baseline F1={row['baseline_f1']:.3f}")
     for fmt, s in result["summary"].items():
+        if fmt == "paired":
+            print(f"\npaired ({s['n']} articles as text and HTML): trafilatura.extract {s['trafilatura_extract_ms']:.2f} "
+                  f"ms/doc; text pipeline {s['text_pipeline_ms']:.2f} ms/doc ({s['text_ratio']:.2f}x); "
+                  f"HTML pipeline {s['html_pipeline_ms']:.2f} ms/doc ({s['html_ratio']:.2f}x)")
+            continue
         print(f"\n{fmt}: n={s['n']} P={s['mean_precision']:.3f} R={s['mean_recall']:.3f} F1={s['mean_f1']:.3f} "
               f"(baseline {s['mean_baseline_f1']:.3f}); {s['ms_per_doc_extractor']:.2f} ms/doc extractor, "
               f"{s['ms_per_doc_extract_doc']:.2f} ms/doc extract_doc; trafilatura.extract on the HTML cases "

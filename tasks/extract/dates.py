@@ -58,9 +58,16 @@ DATE_PATTERNS = [
         re.I,
     ),
 ]
+# Chinese/Japanese "2025年3月27日 10:30" and Korean "2025년 3월 27일".
+DATE_PATTERNS.append(
+    re.compile(
+        r"(?P<y>(?:19|20)\d{2})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]?(?:\s*" + _TIME + ")?" + _TZ,
+        re.I,
+    )
+)
 _TIME_BEFORE = re.compile(_TIME + _TZ + r"\s*(?:,|\||/|-|–|—|on)?\s*$", re.I)
 _DIGIT = re.compile(r"\d")
-_PREFILTER = re.compile(r"\d{1,4}[-/.:]\d|\d\s*[^\W\d_]{3}|[^\W\d_]{3}\.?\s+\d", re.I)
+_PREFILTER = re.compile(r"\d[年년]|\d{1,4}[-/.:]\d|\d\s*[^\W\d_]{3}|[^\W\d_]{3}\.?\s+\d", re.I)
 
 
 @dataclass(frozen=True)
@@ -114,7 +121,7 @@ def _build(y: int, mo: int, d: int, gd: dict, now: datetime) -> tuple[datetime, 
 
 def _from_match(idx: int, m: re.Match, now: datetime) -> tuple[datetime, bool] | None:
     gd = m.groupdict()
-    if idx == 0:
+    if gd.get("m"):
         return _build(int(gd["y"]), int(gd["m"]), int(gd["d"]), gd, now)
     if idx in (1, 2):
         mo = MONTHS.get(gd["mon"].lower().rstrip("."))

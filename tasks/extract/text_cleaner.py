@@ -168,10 +168,21 @@ def _normalise(raw: str) -> tuple[str, float, bool, int]:
     return s, min(share, 1.0), is_list, level
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def word_estimate(text: str) -> int:
+    """Whitespace words, counting about two CJK characters as a word (no spaces there)."""
+    n = len(text.split())
+    if _CJK.search(text):
+        n += len(_CJK.findall(text)) // 2
+    return n
+
+
 def _features(line: Line, stopwords: frozenset[str]) -> None:
     line.low = line.text.lower()
     words = _WORD.findall(line.low)
-    line.words = len(line.text.split())
+    line.words = word_estimate(line.text)
     if words:
         line.stop_density = sum(w in stopwords for w in words) / len(words)
     line.terminal = bool(_TERMINAL.search(line.text))
@@ -289,6 +300,9 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
         return
     if (line.words <= 16 and _TIMEISH.search(line.low) or "playing" in line.low) and r.player_line.fullmatch(t):
         line.label, line.kind = FURNITURE, "player"
+        return
+    if line.words <= 14 and _date_line(line) is not None:
+        line.label, line.kind = META, "date"
         return
     if short and r.furniture_line.fullmatch(t):
         line.label, line.kind = FURNITURE, "menu"
@@ -661,9 +675,11 @@ def _teaser_list(lines: list[Line], seg: list[int]) -> bool:
     Article paragraphs follow each other; in "More stories" blocks every summary sits between
     headline and timestamp lines.
     """
-    if len(seg) < 2:
+    if len(seg) < 3 or not all(_gap(lines, a, b) >= 1 for a, b in zip(seg, seg[1:])):
         return False
-    return all(_gap(lines, a, b) >= 1 for a, b in zip(seg, seg[1:]))
+    between = [ln for ln in lines[seg[0] + 1 : seg[-1]] if ln.label != BLANK and ln.index not in seg]
+    headlines = sum(1 for ln in between if ln.kind == "short" and ln.words >= 4)
+    return headlines >= len(seg) - 1
 
 
 def _gap(lines: list[Line], a: int, b: int) -> int:
