@@ -29,7 +29,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.batch import StageResult, run_stage
-from tasks.entities.catalog import ENTITY_TYPES, TOKEN_RE, fold, load_catalog
+from tasks.entities.catalog import ENTITY_TYPES, TOKEN_RE, Catalog, fold, load_catalog
 from tasks.entities.matcher import auto_entity, cues, detect
 from tasks.entities.model import configure, model_mentions
 from tasks.records import Doc
@@ -101,17 +101,28 @@ def lookup(name: str, mentions: Iterable[dict[str, Any]] | None = None) -> dict[
     tokens = TOKEN_RE.findall(name or "")
     if len(tokens) > 1 and fold(tokens[-1]) == "'s":
         tokens.pop()  # "Zelensky's"
-    titles = cues().titles | {"the", ".", ","}
-    while len(tokens) > 1 and fold(tokens[0]) in titles:
-        tokens.pop(0)
-    if not tokens:
-        return None
-    key = [fold(t) for t in tokens]
     mentions = list(mentions or ())
+    catalog = load_catalog()
+    titles = cues().titles | {"the", ".", ",", "'s"}
+    while tokens:
+        hit = _resolve(catalog, tokens, mentions)
+        if hit is not None:
+            return hit
+        if len(tokens) > 1 and tokens[1] not in {"-", "."} and (
+            fold(tokens[0]) in titles or _is_place_or_people(catalog, tokens[0])
+        ):
+            tokens = tokens[1:]  # "Ukrainian President Zelensky", "Ukraine's Mr Zelensky"
+            continue
+        return None
+    return None
+
+
+def _resolve(catalog: Catalog, tokens: list[str], mentions: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The article's own mentions first, then a catalogue alias, then an unambiguous surname."""
+    key = [fold(t) for t in tokens]
     for m in mentions:
         if key in ([fold(t) for t in TOKEN_RE.findall(m["surface"])], [fold(t) for t in TOKEN_RE.findall(m["name"])]):
             return _ref(m)
-    catalog = load_catalog()
     variants = catalog.resolve_key(tokens)
     longs = [v for v in variants if not v.short]
     if longs:
@@ -124,6 +135,10 @@ def lookup(name: str, mentions: Iterable[dict[str, Any]] | None = None) -> dict[
     if len(people) == 1:
         return next(iter(people.values())).as_ref()
     return None
+
+
+def _is_place_or_people(catalog: Catalog, token: str) -> bool:
+    return any(v.entity.type in {"GPE", "NORP"} and not v.short for v in catalog.resolve_key([token]))
 
 
 def _ref(row: dict[str, Any]) -> dict[str, Any]:

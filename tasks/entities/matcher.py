@@ -35,6 +35,7 @@ NAME_PARTICLES = {"al", "el", "ad", "ash", "as", "ibn", "bin", "abu", "bint", "u
 PLACE_OF = {"of", "for", "on", "the"}  # connectors that end a person's name, unlike "von", "bin"
 RUN_CONNECTORS = CONNECTORS | {"and", "&"}
 REGION_WORDS = {"region", "regions", "regional", "oblast", "oblasts", "province", "provinces"}
+PLURAL_REGION_WORDS = {"regions", "oblasts", "provinces"}
 LIST_GLUE = {",", "and", "or", "&", "the", "as", "well"}
 MAX_RULE_TOKENS = 6
 
@@ -274,14 +275,16 @@ def _apply_shared_head(t: _Text, mentions: list[Mention], catalog: Catalog) -> N
 
 
 def _region_word_after(t: _Text, m: Mention, by_start: dict[int, Mention]) -> bool:
+    """"Kherson region"; across a list only a plural counts ("Kherson and Zaporizhzhia regions")."""
     j = m.end_tok
+    listed = False
     while j < t.n and t.joined(j - 1):
         word = fold(t.toks[j])
         if word in REGION_WORDS and t.toks[j].islower():
-            return True
+            return not listed or word in PLURAL_REGION_WORDS
         other = by_start.get(j)
         if other is not None and other.entity.region:
-            j = other.end_tok
+            j, listed = other.end_tok, True
             continue
         if word not in LIST_GLUE:
             return False
@@ -290,15 +293,18 @@ def _region_word_after(t: _Text, m: Mention, by_start: dict[int, Mention]) -> bo
 
 
 def _region_word_before(t: _Text, m: Mention, by_end: dict[int, Mention]) -> bool:
+    """"the region of Kherson"; across a list only a plural counts ("regions of Donetsk and Luhansk")."""
     ends = {o.end_tok: o for o in by_end.values()}
     j = m.start_tok - 1
+    listed = False
     while j >= 1 and t.joined(j):
         word = fold(t.toks[j])
         if word == "of":
-            return fold(t.toks[j - 1]) in REGION_WORDS
+            head = fold(t.toks[j - 1])
+            return head in REGION_WORDS and (not listed or head in PLURAL_REGION_WORDS)
         other = ends.get(j + 1)
         if other is not None and other.entity.region:
-            j = other.start_tok - 1
+            j, listed = other.start_tok - 1, True
             continue
         if word not in LIST_GLUE:
             return False
@@ -450,7 +456,7 @@ class _RuleContext:
             return [(a, b, "PERSON")]
         if n >= 2 and words[0] in cue.first_names:
             return [(a, b, "PERSON")]
-        if 2 <= n <= 3 and self.speech_nearby(a, b):
+        if 2 <= n <= 3 and self.name_shaped(a, b) and self.speech_nearby(a, b):
             return [(a, b, "PERSON")]
         if n == 1 and self.place_context(a):
             return [(a, b, "GPE")]
@@ -476,6 +482,10 @@ class _RuleContext:
         if len(prev) == 2 and prev[-1] == "," and prev[0] in self.cue.titles and self.t.toks[a - 2].islower():
             return True
         return len(prev) == 2 and prev[-1] == "." and prev[0] in self.cue.titles
+
+    def name_shaped(self, a: int, b: int) -> bool:
+        """Words like "Olena" and "Kovalenko": a capital then lower case, no acronyms or digits."""
+        return all(w.isalpha() and w[0].isupper() and w[1:].islower() for w in self.t.toks[a:b])
 
     def speech_nearby(self, a: int, b: int) -> bool:
         """A reporting verb or an age right after the name ("X said", "X, 54,"), or "according to X"."""

@@ -78,6 +78,8 @@ def test_region_words_pick_the_oblast_over_the_city():
     before = find_mentions("the Ukrainian regions of Donetsk, Luhansk, and Kherson")
     assert [m["name"] for m in before[1:]] == ["Donetsk Oblast", "Luhansk Oblast", "Kherson Oblast"]
     assert ids("Kharkiv Oblast was shelled.") == {"Kharkiv Oblast": "gpe:kharkiv-oblast"}
+    singular = find_mentions("Drones hit Kyiv and the Kherson region.")  # a singular region word is one place's
+    assert [m["entity_id"] for m in singular] == ["gpe:kyiv", "gpe:kherson-oblast"]
 
 
 def test_people_s_republics_share_their_head():
