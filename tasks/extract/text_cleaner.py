@@ -302,7 +302,7 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
         line.label, line.kind = FURNITURE, "player"
         return
     if line.words <= 14 and _date_line(line) is not None:
-        line.label, line.kind = META, "date"
+        line.label, line.kind = META, "byline" if _is_byline(t, r) else "date"
         return
     if short and r.furniture_line.fullmatch(t):
         line.label, line.kind = FURNITURE, "menu"
