@@ -551,6 +551,12 @@ def _subject_of(toks: list[Token], v: int, lo: int, lex: Lexicon) -> SpeakerPhra
     phrase = backward_phrase(toks, j, lex)
     if phrase is not None and phrase.start < toks[lo].start:
         return None
+    if phrase is not None:
+        first = next(n for n in range(lo, j + 1) if toks[n].start >= phrase.start)
+        if first > lo and toks[first - 1].low in lex.prepositions and not toks[v].low.endswith("ing"):
+            # "A soldier serving near Pokrovsk told": the clause's own subject comes first
+            got = forward_phrase(toks, lo, lex)
+            return got[0] if got and got[1] <= first - 1 else None
     return phrase
 
 

@@ -52,6 +52,7 @@ class Lexicon:
     stopwords: frozenset[str]
     nearest_roles: frozenset[str]
     finite_verbs: frozenset[str]
+    prepositions: frozenset[str]
 
     @property
     def role_pattern(self) -> str:
@@ -114,4 +115,5 @@ def lexicon() -> Lexicon:
         stopwords=frozenset(w.lower() for w in _lines("stopwords.txt")),
         nearest_roles=frozenset(titles.get("nearest_roles", [])),
         finite_verbs=frozenset(w.lower() for w in _lines("finite_verbs.txt")),
+        prepositions=frozenset(w.lower() for w in _lines("prepositions.txt")),
     )

@@ -213,6 +213,8 @@ def find_quotes(text: str) -> list[QuoteSpan]:
     singles = _pair(
         text, [m for m in marks if m.family == "single" and not inside_double(m.pos)], para_starts, "single"
     )
+    # 'n' in rock 'n' roll, 'em: elisions, not quotes
+    singles = [s for s in singles if sum(c.isalnum() for c in text[s.open_end : s.close_start]) >= 2]
     # British style: 'He said "no",' – the double quote is nested in the single one.
     doubles = [
         d for d in doubles if not any(s.open_start < d.open_start and d.close_end <= s.close_end for s in singles)

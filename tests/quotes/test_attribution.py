@@ -1,0 +1,181 @@
+"""Who said it: attribution patterns, pronouns, descriptions, partial quotes, non-quotes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.quotes import quotes_doc
+from tasks.records import Doc
+
+
+def quotes(text: str, title: str | None = None) -> list[dict]:
+    doc = Doc(source_path="t", source_format="text", text=text, title=title, article_id="a1")
+    quotes_doc(doc)
+    return doc.quotes
+
+
+def by_text(rows: list[dict]) -> dict[str, dict]:
+    return {r["text"]: r for r in rows}
+
+
+@pytest.mark.parametrize(
+    "text, quote, speaker_word, verb",
+    [
+        ('"We will never give up," Zelensky said.', "We will never give up", "Zelensky", "said"),
+        ('"We will never give up," said Hegseth.', "We will never give up", "Hegseth", "said"),
+        ("Peskov told reporters: “There are no plans.”", "There are no plans.", "Peskov", "told"),
+        ("Zelensky declared, “Crimea is Ukrainian.”", "Crimea is Ukrainian.", "Zelensky", "declared"),
+        (
+            "Hegseth, speaking at NATO headquarters in Brussels, stated that it was an “unrealistic objective.”",
+            "unrealistic objective.",
+            "Hegseth",
+            "stated",
+        ),
+        (
+            "French President Emmanuel Macron announced more aid, saying: “The goal is to keep Ukraine on its feet.”",
+            "The goal is to keep Ukraine on its feet.",
+            "Macron",
+            "saying",
+        ),
+        ("'It is not enough,' ministry spokesman Heorhii Tykhyi wrote on X.", "It is not enough", "Tykhyi", "wrote"),
+        (
+            "According to Maria Keller, \"demand has collapsed\" in China.",
+            "demand has collapsed",
+            "Keller",
+            "according to",
+        ),
+    ],
+)
+def test_named_speaker_before_or_after_the_quote(text, quote, speaker_word, verb):
+    row = by_text(quotes(text))[quote]
+    assert speaker_word in row["speaker"]
+    assert speaker_word in row["speaker_surface"]
+    assert row["verb"] == verb
+
+
+def test_split_quote_gives_two_consistent_rows():
+    rows = quotes('Greg Dewhurst is a forecaster. "It won\'t be like Amy," he said, "but the ground is saturated."')
+    assert [r["text"] for r in rows] == ["It won't be like Amy", "but the ground is saturated."]
+    assert {r["speaker"] for r in rows} == {"Greg Dewhurst"}
+    assert not any(r["is_partial"] for r in rows)
+
+
+def test_pronoun_goes_to_the_subject_not_the_nearest_name():
+    text = 'Zelensky met Macron in Paris on Friday. "We are united," he said.'
+    assert "Zelensky" in quotes(text)[0]["speaker"]
+
+
+def test_she_skips_a_man():
+    text = 'Kaja Kallas spoke after Mr Fico. "We will keep up the pressure," she said.'
+    assert quotes(text)[0]["speaker"] == "Kaja Kallas"
+
+
+def test_unnamed_subject_keeps_he_unnamed():
+    text = (
+        "Mykola Bielieskov, an analyst, said the move was expected.\n\n"
+        "A soldier serving near Pokrovsk told a newspaper that the mood was grim. "
+        '"We hold positions with half the people we need," he said.'
+    )
+    row = quotes(text)[0]
+    assert row["speaker"] is None and row["speaker_surface"] == "he"
+
+
+def test_description_resolves_to_the_person_introduced_with_that_title():
+    text = (
+        "German Chancellor Friedrich Merz dismissed the offer in Berlin.\n\n"
+        '"We judge Russia by its actions," the chancellor said.'
+    )
+    row = quotes(text)[0]
+    assert "Merz" in row["speaker"] and row["speaker_surface"] == "the chancellor"
+
+
+def test_description_with_country_picks_that_countrys_leader():
+    text = (
+        "Ukrainian President Volodymyr Zelensky met French President Emmanuel Macron.\n\n"
+        '"Nobody will decide for Europe," the French president said. '
+        '"We will not cede our land," the Ukrainian leader said.'
+    )
+    rows = by_text(quotes(text))
+    assert "Macron" in rows["Nobody will decide for Europe"]["speaker"]
+    assert "Zelensky" in rows["We will not cede our land"]["speaker"]
+
+
+def test_indefinite_description_is_unnamed_and_so_is_its_later_reference():
+    text = (
+        "Dmitry Peskov, the Kremlin spokesman, spoke on Monday.\n\n"
+        'A Kremlin spokesman later said they were "living in an illusion". '
+        '"They want to negotiate from strength," the spokesman said.'
+    )
+    rows = by_text(quotes(text))
+    assert rows["living in an illusion"]["speaker"] is None
+    assert rows["living in an illusion"]["speaker_surface"] == "A Kremlin spokesman"
+    assert rows["They want to negotiate from strength"]["speaker"] is None
+
+
+def test_continuation_paragraph_inherits_the_speaker():
+    text = (
+        'Ricardo Lara said the rules take effect in January. "We expect policies next year," Lara said.\n\n'
+        '"I have heard from hundreds of people.\n\n"They need coverage," he added.\n\n'
+        '"And they need it now."'
+    )
+    rows = quotes(text)
+    assert [r["speaker"] for r in rows] == ["Ricardo Lara"] * 3
+    assert rows[1]["text"] == 'I have heard from hundreds of people.\n\n"They need coverage'
+
+
+@pytest.mark.parametrize(
+    "text, quote, partial",
+    [
+        ("It is regarded as a good “compromise” by the Ukrainian leader.", "compromise", True),
+        ("Macron stated that “even Ukrainians know it.”", "even Ukrainians know it.", True),
+        ("The Kremlin says there is ''no basis'' for talks.", "no basis", True),
+        ('Zelensky said: "We will win."', "We will win.", False),
+        ('"We will win," Zelensky said.', "We will win", False),
+    ],
+)
+def test_partial_flag(text, quote, partial):
+    assert by_text(quotes(text))[quote]["is_partial"] is partial
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Cillian Murphy won an Oscar for Christopher Nolan\'s "Oppenheimer", the studio said.',
+        'The film, titled "The Last Crossing", follows a ferry captain.',
+        'A soldier, known by his call sign, "Hunter", told the newspaper nothing.',
+        "Ukraine's allies don't agree, and in the '90s nobody did.",
+    ],
+)
+def test_names_titles_and_apostrophes_are_not_quotes(text):
+    assert quotes(text) == []
+
+
+def test_related_link_lines_and_read_more_are_furniture():
+    text = (
+        "Polish farmers blocked three crossings on Monday.\n\n"
+        "READ MORE: 'Our patience is over' – farmers threaten to close more crossings\n\n"
+        "'They are killing us slowly': Inside the grain crisis on Poland's border\n\n"
+        '"Blocking aid will not help a single farmer," the minister said.'
+    )
+    assert [r["text"] for r in quotes(text)] == ["Blocking aid will not help a single farmer"]
+
+
+def test_headline_quote_offsets_index_the_title():
+    title = "'Ukraine cannot take back territory', Zelenskyy admits"
+    rows = quotes("Volodymyr Zelenskyy spoke on Wednesday.", title=title)
+    (row,) = rows
+    assert row["is_headline"] and not row["is_partial"]
+    assert title[row["start"] : row["end"]] == row["text"] == "Ukraine cannot take back territory"
+    assert "Zelensky" in row["speaker"] and row["verb"] == "admits"
+
+
+def test_headline_quote_without_attribution_takes_the_speaker_from_the_body():
+    title = "'It's like a war zone': residents count cost of storm"
+    text = '"It\'s like a war zone out there," said Morag MacLeod, 67.'
+    head = [r for r in quotes(text, title=title) if r["is_headline"]][0]
+    assert head["speaker"] == "Morag MacLeod"
+
+
+def test_capitalised_common_word_at_sentence_start_is_not_a_speaker():
+    text = 'Critics have called his performances "quietly devastating", and he agrees.'
+    assert quotes(text)[0]["speaker"] is None
