@@ -165,7 +165,9 @@ def _add_entry(lex: Lexicon, entry: dict[str, Any]) -> None:
 
 
 def _check(lex: Lexicon) -> None:
-    """A variant that is also a canonical form would make normalising twice change the text."""
+    """Refuse lexicons whose rules contradict each other or would not be stable when run twice."""
+    for k in lex.exceptions.keys() & (lex.forms.keys() | lex.context_forms.keys()):
+        raise LexiconError(f"exception {k!r} is also a spelling to replace: it would never change")
     canonical_keys = {key(c) for c in lex.canonicals}
     canonical_words = {w for c in canonical_keys for w in c.split(" ")}
     for k, form in [*lex.forms.items(), *lex.context_forms.items()]:

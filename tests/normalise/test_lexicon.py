@@ -177,3 +177,28 @@ def test_a_variant_ending_in_an_apostrophe_is_refused(tmp_path):
     )
     with pytest.raises(LexiconError, match="apostrophe"):
         load_lexicon(path)
+
+
+@pytest.mark.parametrize(
+    "entry", [e for e in ENTRIES if e.get("exceptions")], ids=lambda e: e["id"]
+)
+def test_every_exception_contains_a_spelling_of_its_entry(entry):
+    """An exception without one of its entry's spellings protects nothing (a typo, most likely)."""
+    spellings = [key(v) for v in entry.get("variants") or []]
+    for phrase in entry["exceptions"]:
+        for expanded in expand(phrase):
+            k = key(expanded)
+            assert any(re.search(rf"(?<!\w){re.escape(s)}(?!\w)", k) for s in spellings), expanded
+
+
+def test_an_exception_that_is_a_whole_variant_is_refused(tmp_path):
+    path = _write(
+        tmp_path,
+        """
+        version: "1"
+        entries:
+          - {id: kyiv, type: city, canonical: Kyiv, variants: [Kiev], exceptions: [kiev]}
+        """,
+    )
+    with pytest.raises(LexiconError, match="never change"):
+        load_lexicon(path)
