@@ -109,6 +109,9 @@ class Catalog:
         self.entities: dict[str, Entity] = {}
         self.root = Node()
         self._by_key: dict[tuple[str, ...], list[Variant]] = {}
+        # (trie node id, word as written) -> variants whose case fits; bounded by the catalogue's
+        # first words times the ways they are capitalised.
+        self.case_cache: dict[tuple[int, str], list[Variant]] = {}
         for raw in entries:
             self._add(raw)
 

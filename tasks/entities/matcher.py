@@ -121,6 +121,8 @@ class _Text:
         self.ends = [m.end() for m in matches]
         self.toks = [m.group() for m in matches]
         self.n = len(self.toks)
+        # Only capitalised words can start a name, so the passes jump between these.
+        self.caps = [i for i, tok in enumerate(self.toks) if tok[0].isupper()]
         self._lower_words: set[str] | None = None
         self._headline_lines: dict[int, bool] = {}
 
@@ -155,11 +157,12 @@ class _Text:
             return cached
         line_end = self.text.find("\n", line_start)
         line = self.text[line_start : line_end if line_end >= 0 else len(self.text)]
-        words = [w for w in TOKEN_RE.findall(line) if w[0].isalpha()]
-        long_words = [w for w in words if len(w) > 3]
-        caps = sum(1 for w in long_words if w[0].isupper())
-        sentence = line.rstrip().rstrip("\"'”’)").endswith((".", "!"))  # headings rarely end so
-        result = not sentence and 3 <= len(long_words) and len(words) <= 30 and caps / len(long_words) >= 0.8
+        result = False
+        if not line.rstrip().rstrip("\"'”’)").endswith((".", "!")):  # headings rarely end so
+            words = [w for w in TOKEN_RE.findall(line) if w[0].isalpha()]
+            long_words = [w for w in words if len(w) > 3]
+            caps = sum(1 for w in long_words if w[0].isupper())
+            result = 3 <= len(long_words) and len(words) <= 30 and caps / len(long_words) >= 0.8
         self._headline_lines[line_start] = result
         return result
 
@@ -191,22 +194,26 @@ def _case_ok(variant: Variant, t: _Text, i: int) -> bool:
 def _catalog_pass(t: _Text, catalog: Catalog) -> list[Mention]:
     """Leftmost-longest alias matches, then short forms kept only where the full name occurs."""
     candidates: list[list[tuple[int, int, list[Variant]]]] = []  # per start: (start, length, variants)
-    i = 0
     root = catalog.root.children
-    while i < t.n:
-        tok = t.toks[i]
-        if not tok[0].isupper():
-            i += 1
+    one_word_ok = catalog.case_cache
+    resume = 0
+    for i in t.caps:
+        if i < resume:
             continue
-        node = root.get(fold(tok))
+        node = root.get(fold(t.toks[i]))
         if node is None:
-            i += 1
             continue
         found: list[tuple[int, list[Variant]]] = []
         j = i
         while True:
             if node.variants:
-                ok = [v for v in node.variants if _case_ok(v, t, i)]
+                if j == i:  # one-word aliases are most hits: their case check depends on the word only
+                    key = (id(node), t.toks[i])
+                    ok = one_word_ok.get(key)
+                    if ok is None:
+                        ok = one_word_ok[key] = [v for v in node.variants if _case_ok(v, t, i)]
+                else:
+                    ok = [v for v in node.variants if _case_ok(v, t, i)]
                 if ok:
                     found.append((j + 1 - i, ok))
             if j + 1 >= t.n or not t.joined(j):
@@ -217,9 +224,7 @@ def _catalog_pass(t: _Text, catalog: Catalog) -> list[Mention]:
             node, j = nxt, j + 1
         if found:
             candidates.append([(i, length, variants) for length, variants in found])
-            i += found[-1][0]
-        else:
-            i += 1
+            resume = i + found[-1][0]
 
     full = set()
     for options in candidates:
@@ -238,6 +243,8 @@ def _catalog_pass(t: _Text, catalog: Catalog) -> list[Mention]:
 
 def _choose(variants: list[Variant], full: set[str]) -> Variant | None:
     """A short form whose entity is named in full wins; else the first full alias; else none."""
+    if len(variants) == 1 and not variants[0].short:
+        return variants[0]
     shorts = {v.entity.entity_id: v for v in variants if v.short and v.entity.entity_id in full}
     if len(shorts) == 1:
         return next(iter(shorts.values()))
@@ -318,10 +325,9 @@ def _region_word_before(t: _Text, m: Mention, by_end: dict[int, Mention]) -> boo
 def _runs(t: _Text, covered: list[bool]) -> list[tuple[int, int]]:
     """Maximal spans of uncovered capitalised words, joined by connectors, hyphens, initials."""
     runs: list[tuple[int, int]] = []
-    i = 0
-    while i < t.n:
-        if covered[i] or not _is_cap_word(t.toks[i]):
-            i += 1
+    resume = 0
+    for i in t.caps:
+        if i < resume or covered[i] or not t.toks[i][0].isalpha():
             continue
         start, j = i, i
         while j + 1 < t.n and t.joined(j):
@@ -363,7 +369,7 @@ def _runs(t: _Text, covered: list[bool]) -> list[tuple[int, int]]:
                 continue
             break
         runs.append((start, j + 1))
-        i = j + 1
+        resume = j + 1
     return runs
 
 
