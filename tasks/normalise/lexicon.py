@@ -205,6 +205,10 @@ def _trie_or_never(phrases: list[str], fold: bool = True) -> str:
     return trie_regex(sorted({key(p, fold) for p in phrases})) if phrases else "(?!)"
 
 
+# "known until 2016 as", "spelled in Soviet times as": a naming verb, up to four words, then "as".
+_KNOWN_UNTIL_AS = r"(?:known|called|named|spelled|spelt|listed)(?:\s+(?!as\b)[\w,]+){1,4}\s+as"
+
+
 def _compile(lex: Lexicon) -> None:
     phrases = sorted(set(lex.forms) | set(lex.context_forms) | set(lex.exceptions))
     body = f"(?<!{WORD}){trie_regex(phrases)}(?!{WORD})"
@@ -217,7 +221,7 @@ def _compile(lex: Lexicon) -> None:
     lex.oblast_word = re.compile(rf"{_SEP}{words}(?!{WORD})", re.IGNORECASE)
     cues = _trie_or_never(lex.mentions_before)
     lex.mention_before = re.compile(
-        rf"(?<!{WORD}){cues}[,:]?{_SEP}?[\"“‘'«(]?\Z", re.IGNORECASE
+        rf"(?<!{WORD})(?:{cues}|{_KNOWN_UNTIL_AS})[,:]?{_SEP}?[\"“‘'«(]?\Z", re.IGNORECASE
     )
     cues = _trie_or_never(lex.mentions_after)
     lex.mention_after = re.compile(rf"[\"”’'»]?,?{_SEP}?{cues}(?!{WORD})", re.IGNORECASE)
