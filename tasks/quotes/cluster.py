@@ -19,7 +19,8 @@ from datasketch import MinHash, MinHashLSH
 SHINGLE = 3
 JACCARD = 0.5  # LSH threshold and the exact check after it
 CONTAINMENT = 0.8  # share of a cut quote's shingles found in the fuller report
-MIN_SHINGLES = 3  # fewer than this (about five words) is a fragment
+MIN_SHINGLES = 3  # fewer than this (under five words) is a fragment
+LONG_SHINGLES = 8  # a cut this long (about ten words) inside another report is that report
 MAX_POSTING = 200  # shingles shared by more quotes than this say nothing ("we will not")
 NUM_PERM = 128
 
@@ -88,6 +89,7 @@ def cluster_quotes(rows: list[dict[str, Any]]) -> None:
         return
     texts = [str(r.get("text_normalized") or r.get("text") or "") for r in rows]
     sh = [shingles(t) for t in texts]
+    folded = [" ".join(w for seg in segments(t) for w in seg) for t in texts]
     uf = _UnionFind(len(rows))
 
     # 1. Similar reports (Jaccard) through MinHash LSH.
@@ -103,52 +105,66 @@ def cluster_quotes(rows: list[dict[str, Any]]) -> None:
     for i, m in hashes.items():
         for key in lsh.query(m):
             j = int(key)
-            if j <= i:
-                continue
-            inter = len(sh[i] & sh[j])
-            if inter / len(sh[i] | sh[j]) >= JACCARD and _compatible(rows[i], rows[j]):
+            if j > i and len(sh[i] & sh[j]) / len(sh[i] | sh[j]) >= JACCARD and _compatible(rows[i], rows[j]):
                 uf.union(i, j)
+    # the same short fragment reported twice, by the same speaker
+    same_fragment: dict[tuple[str, str], int] = {}
+    for i, s in enumerate(sh):
+        key = _speaker_key(rows[i])
+        if len(s) < MIN_SHINGLES and folded[i] and key:
+            first = same_fragment.setdefault((folded[i], key), i)
+            uf.union(first, i)
 
-    # 2. Cuts: most of a quote's shingles inside a longer report.
+    # 2. Long cuts: most of a long quote's shingles inside a longer report is the same utterance.
     postings: dict[str, list[int]] = defaultdict(list)
     for i, s in enumerate(sh):
         for x in s:
             postings[x].append(i)
-    for i, s in enumerate(sh):
-        if len(s) < MIN_SHINGLES:
-            continue
-        shared: dict[int, int] = defaultdict(int)
-        for x in s:
-            post = postings[x]
-            if len(post) > MAX_POSTING:
-                continue
-            for j in post:
-                if j != i:
-                    shared[j] += 1
-        for j, n in shared.items():
-            if len(sh[j]) >= len(s) and n / len(s) >= CONTAINMENT and _compatible(rows[i], rows[j]):
-                uf.union(i, j)
 
-    # 3. Fragments join the one cluster whose quote contains them, said by the same speaker.
-    attach: dict[int, int] = {}
-    folded = [" ".join(w for seg in segments(t) for w in seg) for t in texts]
+    def containing(i: int) -> dict[int, float]:
+        shared: dict[int, int] = defaultdict(int)
+        for x in sh[i]:
+            post = postings[x]
+            if len(post) <= MAX_POSTING:
+                for j in post:
+                    if j != i and len(sh[j]) >= len(sh[i]):
+                        shared[j] += 1
+        return {j: n / len(sh[i]) for j, n in shared.items() if n / len(sh[i]) >= CONTAINMENT}
+
+    short: list[int] = []
+    for i, s in enumerate(sh):
+        if len(s) >= LONG_SHINGLES:
+            for j in containing(i):
+                if _compatible(rows[i], rows[j]):
+                    uf.union(i, j)
+        elif folded[i]:
+            short.append(i)
+
+    # 3. Short cuts and fragments join one host, never two: a phrase common to two utterances
+    #    must not make them one.
     by_speaker: dict[str, list[int]] = defaultdict(list)
     for j, r in enumerate(rows):
         key = _speaker_key(r)
-        if key and len(sh[j]) >= MIN_SHINGLES:
+        if key:
             by_speaker[key].append(j)
-    for i, s in enumerate(sh):
-        if len(s) >= MIN_SHINGLES or not folded[i]:
-            continue
-        key = _speaker_key(rows[i])
-        if key is None:
-            continue
-        needle = f" {folded[i]} "
-        hosts = [j for j in by_speaker[key] if needle in f" {folded[j]} "]
+    attach: dict[int, int] = {}
+    for i in short:
+        if len(sh[i]) >= MIN_SHINGLES:
+            hosts = {j: c for j, c in containing(i).items() if _compatible(rows[i], rows[j])}
+        else:
+            key = _speaker_key(rows[i])
+            needle = f" {folded[i]} "
+            hosts = {
+                j: 1.0
+                for j in (by_speaker[key] if key else [])
+                if j != i and len(folded[j]) > len(folded[i]) and needle in f" {folded[j]} "
+            }
         if hosts:
-            same_article = [j for j in hosts if rows[j].get("article_id") == rows[i].get("article_id")]
-            pool = same_article or hosts
-            attach[i] = min(pool, key=lambda j: (str(rows[j].get("quote_id")), j))
+            article = rows[i].get("article_id")
+            attach[i] = min(
+                hosts,
+                key=lambda j: (rows[j].get("article_id") != article, -hosts[j], str(rows[j].get("quote_id")), j),
+            )
 
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(rows)):
@@ -158,9 +174,12 @@ def cluster_quotes(rows: list[dict[str, Any]]) -> None:
         cid = min(str(rows[k].get("quote_id")) for k in idx)
         for k in idx:
             cluster_of[k] = cid
-    for i, j in attach.items():
-        root = uf.find(i)
-        if len(members[root]) == 1:
-            cluster_of[i] = cluster_of[j]
+    short_set = set(short)
+    # longest first, so a host that is itself attached has its final id when its guests read it
+    for i in sorted(attach, key=lambda k: (-len(folded[k]), k)):
+        group = members[uf.find(i)]
+        if all(k in short_set for k in group):  # a fragment (or the same fragment twice)
+            for k in group:
+                cluster_of[k] = cluster_of[attach[i]]
     for i, r in enumerate(rows):
         r["quote_cluster_id"] = cluster_of[i]
