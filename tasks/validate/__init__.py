@@ -282,6 +282,8 @@ def run_suites(frames: dict[str, Any], suites: dict[str, dict], report_dir: Path
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     started = time.perf_counter()
+    # GX sets this module's logger to INFO itself; its one line is a temporary path nobody needs.
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     if report_dir is not None:
