@@ -6,11 +6,13 @@ entity_catalog table without running mention detection.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -176,7 +178,87 @@ def _data_text(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def load_catalog() -> Catalog:
-    return Catalog(yaml.safe_load(_data_text("catalog.yaml")))
+    """catalog.yaml, plus any spelling the normalisation lexicon knows that it does not list yet."""
+    entries = yaml.safe_load(_data_text("catalog.yaml"))
+    lexicon = _read_lexicon()
+    return Catalog(with_lexicon(entries, lexicon) if lexicon else entries)
+
+
+LEXICON_PLACE_TYPES = {"city": "GPE", "town": "GPE", "village": "GPE", "region": "GPE", "river": "LOC", "landmark": "LOC"}
+
+
+def _read_lexicon() -> dict[str, Any] | None:
+    """The normalise stage's lexicon as data (never its code); None when absent or unreadable."""
+    override = os.environ.get("NEWSETL_LEXICON")
+    try:
+        if override:
+            text = Path(override).read_text(encoding="utf-8")
+        else:
+            text = resources.files("tasks").joinpath("normalise", "lexicon.yaml").read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except (OSError, yaml.YAMLError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("entries"), list) else None
+
+
+def lexicon_additions(entries: list[dict[str, Any]], lexicon: dict[str, Any]) -> tuple[dict[str, list[str]], list[dict[str, Any]]]:
+    """(aliases to add per catalogue entity id, new entries) so every lexicon spelling links.
+
+    A person's surname variants become full-name aliases ("Volodymyr Zelenskyy"), and bare
+    aliases too when the canonical surname alone is already an alias; place variants become
+    aliases of the place. Oblast entries are skipped: "<spelling> Oblast" follows the city.
+    """
+    catalog = Catalog(entries)
+    by_form: dict[str, list[Entity]] = {}
+    for entity in catalog.entities.values():
+        for form in (entity.name, *entity.aliases):
+            by_form.setdefault(fold(form), []).append(entity)
+    add: dict[str, list[str]] = {}
+    new: list[dict[str, Any]] = []
+    for entry in lexicon.get("entries") or []:
+        kind, canonical = entry.get("type"), entry.get("canonical")
+        if not canonical or kind == "oblast":
+            continue
+        variants = [v for v in entry.get("variants") or [] if v != canonical]
+        if kind == "person":
+            given = entry.get("given_name") or ""
+            forms = [f"{given} {v}".strip() for v in variants + (entry.get("gated_variants") or [])]
+            forms += [f"{g} {canonical}" for g in entry.get("given_variants") or [] if g != given]
+            target = _person_named(catalog, canonical, given)
+            if target is not None and fold(canonical) in {fold(a) for a in (target.name, *target.aliases)}:
+                forms += variants  # the bare surname links anywhere, so its spellings do too
+            name = target.name if target else f"{given} {canonical}".strip()
+            type_ = "PERSON"
+        else:
+            forms = variants
+            target = next((e for e in by_form.get(fold(canonical), []) if e.type in {"GPE", "LOC"}), None)
+            name = target.name if target else canonical
+            type_ = LEXICON_PLACE_TYPES.get(kind, "GPE")
+        known = {fold(a) for a in ((target.name, *target.aliases) if target else (name,))}
+        missing = [f for f in dict.fromkeys(forms) if fold(f) not in known]
+        if target is None:
+            new.append({"name": name, "type": type_, "aliases": missing})
+        elif missing:
+            add.setdefault(target.entity_id, []).extend(missing)
+    return add, new
+
+
+def with_lexicon(entries: list[dict[str, Any]], lexicon: dict[str, Any]) -> list[dict[str, Any]]:
+    add, new = lexicon_additions(entries, lexicon)
+    out = []
+    for raw in entries:
+        entity_id = raw.get("id") or entity_id_for(raw["type"], raw["name"])
+        extra = add.get(entity_id)
+        out.append({**raw, "aliases": [*(raw.get("aliases") or []), *extra]} if extra else raw)
+    taken = {raw.get("id") or entity_id_for(raw["type"], raw["name"]) for raw in entries}
+    out.extend(e for e in new if entity_id_for(e["type"], e["name"]) not in taken)
+    return out
+
+
+def _person_named(catalog: Catalog, surname: str, given: str) -> Entity | None:
+    people = [e for e in catalog.entities.values() if e.type == "PERSON" and fold(e.name.split()[-1]) == fold(surname)]
+    exact = [e for e in people if fold(e.name.split()[0]) == fold(given)]
+    return (exact or people or [None])[0]
 
 
 @lru_cache(maxsize=1)
