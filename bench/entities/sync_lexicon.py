@@ -42,8 +42,9 @@ def write(add: dict[str, list[str]], new: list[dict], names: dict[str, str]) -> 
                 break
         else:
             raise SystemExit(f"cannot find catalogue entry {name!r}")
+    header = "# ---------------------------------------------------------------- from the normalisation lexicon"
     if new:
-        text = text.rstrip("\n") + "\n\n# ---------------------------------------------------------------- from the normalisation lexicon\n"
+        text = text.rstrip("\n") + ("\n" if header in text else f"\n\n{header}\n")
         for e in new:
             text += f"- {{name: {_q(e['name'])}, type: {e['type']}, aliases: [{', '.join(_q(a) for a in e['aliases'])}]}}\n"
     CATALOG.write_text(text, encoding="utf-8")
