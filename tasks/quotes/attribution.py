@@ -141,6 +141,10 @@ class Resolver:
         if span is not None:
             m = self._mention_at(*span)
             if m is not None and m.get("name"):
+                if m.get("type") == "PERSON":
+                    fuller = self._expand(m["name"])  # "De Wever" -> the article's "Bart De Wever"
+                    if fuller is not None and fuller[1]:
+                        return fuller[0], fuller[1], False
                 return m["name"], m.get("entity_id"), m.get("type") not in (None, "PERSON")
         for cand in (bare, surface):
             hit = self._lookup(cand)
@@ -373,6 +377,18 @@ class Resolver:
         person = self.by_role(phrase.role, self._country(phrase), pos)
         return (person.name, person.entity_id, surface) if person else (None, None, surface)
 
+    def _holds(self, person: Person, role: str) -> bool:
+        lex = self.lex
+        for _, held, _, other in self.titled:
+            if other.name == person.name and held and lex.roles_compatible(role, held):
+                return True
+        surname = _fold(person.name.split()[-1]) if person.name else ""
+        for holder in lex.office_holders:
+            names = {_fold(a.split()[-1]) for a in (holder.name, *holder.aliases)}
+            if surname in names and any(lex.roles_compatible(role, r) for r in holder.roles):
+                return True
+        return False
+
     def nearest_person(self, pos: int, gender: str | None) -> Person | None:
         """The person talked about last before `pos`: the nearest sentence subject, else the
         nearest person named at all."""
@@ -415,6 +431,12 @@ class Resolver:
                 if m["start"] == best_at:
                     return Person(m["start"], m["end"], m["name"], m.get("entity_id"), None, True)
             return None
+        if country is None:
+            # "Trump ... weighed in. "...," the president wrote": the one being talked about, if
+            # the article or the office-holder list gives them that office
+            current = self.nearest_person(pos, None)
+            if current is not None and self._holds(current, role):
+                return current
         best = None
         for at, held, held_country, person in self.titled:
             if at > pos or held is None or not lex.roles_compatible(role, held):
