@@ -431,6 +431,9 @@ class _RuleContext:
         if a >= b:
             return []
         words = [fold(w) for w in t.toks[a:b]]
+        if len(words) > 2 and words[0] in cue.titles and words[1] == "of":
+            skip = 3 if words[2] == "the" else 2  # "Chief of the General Staff" -> "General Staff"
+            return self.segments(a + skip, b)
         type_ = self.structural_type(a, b)
         if type_ is not None:
             return [(a, b, type_)]
@@ -572,6 +575,16 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
             continue
         if hint == "PERSON":  # "Mr Keosayan", "Mayor Terekhov": the title is the cue
             rule_mentions.append(_rule_mention(t, ctx, k, k + 1, "PERSON", absorbed))
+            continue
+        before = ctx.catalog_by_end.get(k)
+        if (
+            before is not None
+            and before.entity.type in {"NORP", "GPE"}
+            and fold(t.toks[k]) in cue.org_tails
+            and t.joined(k - 1)
+            and id(before) not in absorbed
+        ):  # "Russian Navy", "Ukrainian Parliament"
+            rule_mentions.append(_rule_mention(t, ctx, k, k + 1, "ORG", absorbed))
             continue
         if t.headline_case(k) or t.sentence_initial(k) or hint is not None and hint != "GPE":
             continue

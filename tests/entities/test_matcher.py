@@ -126,6 +126,9 @@ def test_titles_given_names_and_ages_mark_people(text, surface):
         ("Security Council Secretary Sergei Shoigu said Russia would respond.", "Security Council", "ORG"),
         ("He told the daily Kommersant on Monday.", "Kommersant", "ORG"),
         ("protesters gathered on Vasyl Stus Street", "Vasyl Stus Street", "LOC"),
+        ("Chief of the General Staff Valery Gerasimov visited the front.", "General Staff", "ORG"),
+        ("The Russian Navy withdrew its ships.", "Russian Navy", "ORG"),
+        ("Troops advanced towards Staromaiorske overnight.", "Staromaiorske", "GPE"),
     ],
 )
 def test_organisation_place_and_outlet_cues(text, surface, type_):
@@ -142,6 +145,7 @@ def test_organisation_place_and_outlet_cues(text, surface, type_):
         "Speaking during a visit, officials said Western allies agreed.",
         "Analysts at Goldwater Partners said prices would rise.",
         "Read More Stories About Peace Talks And Other Things Today",
+        "He spoke to Oksana about the Storm Shadow missiles and HIMARS launchers.",
     ],
 )
 def test_capitals_alone_make_no_entity(text):
