@@ -65,7 +65,8 @@ DATE_PATTERNS.append(
         re.I,
     )
 )
-_TIME_BEFORE = re.compile(_TIME + _TZ + r"\s*(?:,|\||/|-|–|—|on)?\s*$", re.I)
+# A time printed before the date, maybe with the weekday between: "7:12 AM EDT, Thu March 13, 2025".
+_TIME_BEFORE = re.compile(_TIME + _TZ + r"\s*(?:,|\||/|-|–|—|on)?\s*(?:[^\W\d_]{2,11}\.?,?\s+)?$", re.I)
 _DIGIT = re.compile(r"\d")
 _PREFILTER = re.compile(r"\d[年년]|\d{1,4}[-/.:]\d|\d\s*[^\W\d_]{3}|[^\W\d_]{3}\.?\s+\d", re.I)
 
@@ -156,12 +157,12 @@ def find_date(text: str, now: datetime | None = None) -> DateMatch | None:
             value, has_time = built
             start = m.start()
             if not has_time:
-                before = _TIME_BEFORE.search(text[max(0, start - 24) : start])
+                before = _TIME_BEFORE.search(text[max(0, start - 36) : start])
                 if before:
                     extra = _build(value.year, value.month, value.day, before.groupdict(), now)
                     if extra:
                         value, has_time = extra
-                        start = max(0, start - 24) + before.start()
+                        start = max(0, start - 36) + before.start()
             best = DateMatch(value, start, m.end(), has_time)
             break
     return best
