@@ -780,13 +780,12 @@ def _is_name_not_quote(text: str, q: QuoteSpan, before: list[Token], headline: b
     tail = list(before)
     while tail and tail[-1].text in ",:":
         tail.pop()  # "his call sign, "Hunter""
-    prev = " ".join(t.low for t in tail[-3:] if t.kind == "w")
-    for cue in lex.works:
-        if re.search(r"(?:^|\s)" + re.escape(cue) + r"$", prev):
-            if cue in ("called", "known as", "named", "dubbed", "titled", "entitled") and not title_case:
-                return False
-            if len(words) <= 8:
-                return True
+    cue = lex.works_cue(" ".join(t.low for t in tail[-3:] if t.kind == "w"))
+    if cue is not None:
+        if cue in ("called", "known as", "named", "dubbed", "titled", "entitled") and not title_case:
+            return False
+        if len(words) <= 8:
+            return True
     if headline or not before or not title_case or len(words) > 5 or inner[-1:] in _TERMINAL + "," or "\n" in inner:
         return False
     # A short Title Case run inside a sentence, not introduced as speech: a name or a title.
@@ -848,6 +847,8 @@ def find_attributed(
             or (None if full else _by(toks, qend, hi, lex))
         )
         para = bisect.bisect_right(para_starts, q.open_start) - 1
+        if attribution is None and full and not before and s_idx > 0:
+            attribution = _previous_sentence(toks, starts, sentences[s_idx - 1], lex)
         f = Found(
             start,
             end,
@@ -865,6 +866,18 @@ def find_attributed(
                 f.speaker, f.speaker_entity_id, f.speaker_surface = resolver.resolve(f.phrase, text, not headline)
     _inherit(found)
     return found, masked, resolver
+
+
+def _previous_sentence(
+    toks: list[Token], starts: list[int], sentence: tuple[int, int], lex: Lexicon
+) -> Attribution | None:
+    """`Zelensky said talks had failed. "We are disappointed."`: the quote opening a sentence with
+    no attribution of its own is the previous sentence's reporter's, if that sentence reported
+    someone and quoted no one."""
+    lo, hi = bisect.bisect_left(starts, sentence[0]), bisect.bisect_left(starts, sentence[1])
+    if any(t.kind == "q" for t in toks[lo:hi]):
+        return None
+    return next((a for a in _before_all(toks, lo, hi, lex) if a.verb), None)
 
 
 def _fragment_inside(toks: list[Token], qend: int, hi: int, lex: Lexicon) -> bool:

@@ -57,16 +57,6 @@ def _speaker_key(row: dict[str, Any]) -> str | None:
     return None
 
 
-def _compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    ka, kb = _speaker_key(a), _speaker_key(b)
-    if ka is None or kb is None or ka == kb:
-        return True
-    # one side may know the entity, the other only the name
-    na = fold(str(a.get("speaker") or "")).split()
-    nb = fold(str(b.get("speaker") or "")).split()
-    return bool(na and nb and na[-1] == nb[-1])
-
-
 class _UnionFind:
     def __init__(self, n: int):
         self.parent = list(range(n))
@@ -90,27 +80,31 @@ def cluster_quotes(rows: list[dict[str, Any]]) -> None:
     texts = [str(r.get("text_normalized") or r.get("text") or "") for r in rows]
     sh = [shingles(t) for t in texts]
     folded = [" ".join(w for seg in segments(t) for w in seg) for t in texts]
+    keys = [_speaker_key(r) for r in rows]
+    surnames = [fold(str(r.get("speaker") or "")).split()[-1:] for r in rows]
+
+    def compatible(i: int, j: int) -> bool:
+        """Same speaker, or one unknown; an entity ID on one side only still matches the surname."""
+        return keys[i] is None or keys[j] is None or keys[i] == keys[j] or surnames[i] == surnames[j] != []
+
     uf = _UnionFind(len(rows))
 
     # 1. Similar reports (Jaccard) through MinHash LSH.
     lsh = MinHashLSH(threshold=JACCARD, num_perm=NUM_PERM)
-    hashes: dict[int, MinHash] = {}
-    for i, s in enumerate(sh):
-        if len(s) < MIN_SHINGLES:
-            continue
-        m = MinHash(num_perm=NUM_PERM)
-        m.update_batch([x.encode("utf-8") for x in sorted(s)])
-        hashes[i] = m
-        lsh.insert(str(i), m)
-    for i, m in hashes.items():
+    indexed = [i for i, s in enumerate(sh) if len(s) >= MIN_SHINGLES]
+    hashes = MinHash.bulk([[x.encode("utf-8") for x in sorted(sh[i])] for i in indexed], num_perm=NUM_PERM)
+    with lsh.insertion_session() as session:
+        for i, m in zip(indexed, hashes):
+            session.insert(str(i), m)
+    for i, m in zip(indexed, hashes):
         for key in lsh.query(m):
             j = int(key)
-            if j > i and len(sh[i] & sh[j]) / len(sh[i] | sh[j]) >= JACCARD and _compatible(rows[i], rows[j]):
+            if j > i and len(sh[i] & sh[j]) / len(sh[i] | sh[j]) >= JACCARD and compatible(i, j):
                 uf.union(i, j)
     # the same short fragment reported twice, by the same speaker
     same_fragment: dict[tuple[str, str], int] = {}
     for i, s in enumerate(sh):
-        key = _speaker_key(rows[i])
+        key = keys[i]
         if len(s) < MIN_SHINGLES and folded[i] and key:
             first = same_fragment.setdefault((folded[i], key), i)
             uf.union(first, i)
@@ -135,29 +129,30 @@ def cluster_quotes(rows: list[dict[str, Any]]) -> None:
     for i, s in enumerate(sh):
         if len(s) >= LONG_SHINGLES:
             for j in containing(i):
-                if _compatible(rows[i], rows[j]):
+                if compatible(i, j):
                     uf.union(i, j)
         elif folded[i]:
             short.append(i)
 
     # 3. Short cuts and fragments join one host, never two: a phrase common to two utterances
-    #    must not make them one.
-    by_speaker: dict[str, list[int]] = defaultdict(list)
-    for j, r in enumerate(rows):
-        key = _speaker_key(r)
-        if key:
-            by_speaker[key].append(j)
+    #    must not make them one. Fragments (under three shingles) need the host's speaker.
+    word_rows: dict[str, set[int]] = defaultdict(set)
+    for j, f in enumerate(folded):
+        for w in f.split():
+            word_rows[w].add(j)
     attach: dict[int, int] = {}
     for i in short:
         if len(sh[i]) >= MIN_SHINGLES:
-            hosts = {j: c for j, c in containing(i).items() if _compatible(rows[i], rows[j])}
+            hosts = {j: c for j, c in containing(i).items() if compatible(i, j)}
+        elif keys[i] is None:
+            continue
         else:
-            key = _speaker_key(rows[i])
             needle = f" {folded[i]} "
+            rarest = min(folded[i].split(), key=lambda w: len(word_rows[w]))
             hosts = {
                 j: 1.0
-                for j in (by_speaker[key] if key else [])
-                if j != i and len(folded[j]) > len(folded[i]) and needle in f" {folded[j]} "
+                for j in word_rows[rarest]
+                if keys[j] == keys[i] and len(folded[j]) > len(folded[i]) and needle in f" {folded[j]} "
             }
         if hosts:
             article = rows[i].get("article_id")

@@ -53,6 +53,8 @@ class Lexicon:
     nearest_roles: frozenset[str]
     finite_verbs: frozenset[str]
     prepositions: frozenset[str]
+    title_like: frozenset[str]  # title words and honorifics, lowercase, no trailing dot
+    works_re: re.Pattern  # a works cue ending the text before a quote
 
     @property
     def role_pattern(self) -> str:
@@ -63,6 +65,10 @@ class Lexicon:
     def is_honorific(self, word: str) -> bool:
         w = word.lower().rstrip(".")
         return any(w in s for s in self.honorifics.values())
+
+    def works_cue(self, before: str) -> str | None:
+        m = self.works_re.search(before)
+        return m.group(1) if m else None
 
     def roles_compatible(self, wanted: str, held: str) -> bool:
         return held in self.compatible_roles.get(wanted, frozenset({wanted}))
@@ -116,4 +122,10 @@ def lexicon() -> Lexicon:
         nearest_roles=frozenset(titles.get("nearest_roles", [])),
         finite_verbs=frozenset(w.lower() for w in _lines("finite_verbs.txt")),
         prepositions=frozenset(w.lower() for w in _lines("prepositions.txt")),
+        title_like=frozenset(
+            {w.lower().rstrip(".") for w in titles["title_words"]} | set().union(*honorifics.values())
+        ),
+        works_re=re.compile(
+            r"(?:^|\s)(" + "|".join(re.escape(w.lower()) for w in sorted(_lines("works.txt"), key=len, reverse=True)) + r")$"
+        ),
     )

@@ -67,7 +67,7 @@ def is_verb(tok: Token, lex: Lexicon) -> bool:
 
 def is_title(tok: Token, lex: Lexicon) -> bool:
     low = tok.low.rstrip(".")
-    return low in lex.title_words or lex.is_honorific(low) or (tok.cap and low in lex.place_of)
+    return low in lex.title_like or (tok.cap and low in lex.place_of)
 
 
 _AGE = re.compile(r"\d+-year-olds?$")

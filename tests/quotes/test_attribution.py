@@ -179,3 +179,12 @@ def test_headline_quote_without_attribution_takes_the_speaker_from_the_body():
 def test_capitalised_common_word_at_sentence_start_is_not_a_speaker():
     text = 'Critics have called his performances "quietly devastating", and he agrees.'
     assert quotes(text)[0]["speaker"] is None
+
+
+def test_quote_after_a_reported_sentence_is_that_reporters():
+    text = (
+        '"We will win," Zelensky said on Friday.\n\n'
+        'Kremlin spokesman Dmitry Peskov said the idea was absurd. "Nobody takes it seriously."'
+    )
+    rows = by_text(quotes(text))
+    assert rows["Nobody takes it seriously."]["speaker"] == "Dmitry Peskov"
