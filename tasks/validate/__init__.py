@@ -8,15 +8,15 @@ before they are written live in `tasks.validate.rows`.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
-import html
 import os
 import re
 import shutil
 import time
-from datetime import datetime, timezone
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +85,7 @@ class ValidationReport:
         return not self.critical_failures
 
     @property
-    def html(self) -> Path | None:
+    def index_page(self) -> Path | None:
         return self.report_dir / "index.html" if self.report_dir is not None else None
 
     def headline(self) -> str:
@@ -128,7 +128,7 @@ class ValidationReport:
             "failing": [o.name for o in self.critical_failures],
             "warning_names": [o.name for o in self.warnings],
             "accounting": self.accounting,
-            "html": str(self.html) if self.html else None,
+            "html": str(self.index_page) if self.index_page else None,
             "seconds": self.seconds,
             "notes": self.notes,
             "tables": tables,
@@ -144,8 +144,8 @@ class ValidationReport:
                 f"{a.get('duplicates')} duplicates + {a.get('quarantined')} quarantined",
                 "",
             ]
-        if self.html:
-            lines += [f"Data Docs: `{self.html}`", ""]
+        if self.index_page:
+            lines += [f"Data Docs: `{self.index_page}`", ""]
         for note in self.notes:
             lines += [f"> {note}", ""]
         for title, items in (("Critical failures", self.critical_failures), ("Warnings", self.warnings)):
