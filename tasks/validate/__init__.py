@@ -318,7 +318,7 @@ def run_suites(frames: dict[str, Any], suites: dict[str, dict], report_dir: Path
             result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20},
             run_id=run_id,
         )
-        outcomes.extend(_outcomes(table, result))
+        outcomes.extend(_outcomes(table, result, set(frames[table].columns)))
     if report_dir is not None:
         for stale in GX_PAGES:  # pages of earlier runs would sit beside this run's index
             shutil.rmtree(report_dir / stale, ignore_errors=True)
@@ -328,13 +328,16 @@ def run_suites(frames: dict[str, Any], suites: dict[str, dict], report_dir: Path
     return report
 
 
-def _outcomes(table: str, result: Any) -> list[ExpectationOutcome]:
+def _outcomes(table: str, result: Any, columns: set[str]) -> list[ExpectationOutcome]:
     out = []
     for r in result.results:
         cfg = r.expectation_config
         res = r.result or {}
-        if r.exception_info and r.exception_info.get("raised_exception"):
-            observed: Any = f"error: {r.exception_info.get('exception_message')}"
+        column = cfg.kwargs.get("column")
+        if column is not None and column not in columns:
+            observed: Any = f"no column {column!r}"
+        elif r.exception_info and r.exception_info.get("raised_exception"):
+            observed = f"error: {r.exception_info.get('exception_message')}"
         else:
             observed = _jsonable(res.get("observed_value"))
         sample = _sample(res.get("partial_unexpected_list") or [])
@@ -342,7 +345,7 @@ def _outcomes(table: str, result: Any) -> list[ExpectationOutcome]:
             ExpectationOutcome(
                 table=table,
                 type=cfg.type,
-                column=cfg.kwargs.get("column"),
+                column=column,
                 severity=str(getattr(cfg.severity, "value", cfg.severity) or "critical"),
                 success=bool(r.success),
                 observed=observed,

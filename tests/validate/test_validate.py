@@ -101,6 +101,8 @@ def test_failures_carry_their_evidence(broken_report):
     assert sorted(dates.unexpected_sample) == sorted(str(d.replace(tzinfo=None)) + "+00:00" for d in (FAR_FUTURE, BEFORE_1990))
     typed = failure(broken_report, "entities.expect_column_values_to_be_of_type(start)")
     assert typed.observed == "int64"
+    dropped = failure(broken_report, "comments.expect_column_values_to_be_of_type(author)")
+    assert dropped.observed == "no column 'author'"
     assert [o.name for o in broken_report.critical_failures if o.table == "run"] == [f"run.{ACCOUNTING}(table)"]
 
 
