@@ -103,11 +103,32 @@ def score(cases_dir: Path, repeat: int = 5) -> dict:
     return out
 
 
+SETTINGS = {
+    "defaults": {},
+    "no-comments": {"include_comments": False},
+    "no-comments+precision": {"include_comments": False, "favor_precision": True},
+    "no-comments+fast": {"include_comments": False, "fast": True},
+    "no-comments+fast+precision": {"include_comments": False, "fast": True, "favor_precision": True},
+}
+
+
+def compare_settings(cases_dir: Path, repeat: int = 5) -> dict:
+    """F1 and ms/doc of bare trafilatura.extract under the settings the issue asks about."""
+    pages = [c for c in load_cases(cases_dir) if c.source_format == "html"]
+    out = {}
+    for name, kwargs in SETTINGS.items():
+        f1 = statistics.mean(prf(trafilatura.extract(c.raw, **kwargs) or "", c.body)[2] for c in pages)
+        ms = _ms(lambda: [trafilatura.extract(c.raw, **kwargs) for c in pages], repeat) / len(pages)
+        out[name] = {"f1": round(f1, 4), "ms_per_doc": round(ms, 3)}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cases", type=Path, default=ROOT / "tests" / "extract" / "devset")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--settings", action="store_true", help="also compare trafilatura settings on the HTML cases")
     args = ap.parse_args()
     result = score(args.cases, args.repeat)
     for row in result["cases"]:
@@ -123,6 +144,11 @@ def main() -> None:
               f"(baseline {s['mean_baseline_f1']:.3f}); {s['ms_per_doc_extractor']:.2f} ms/doc extractor, "
               f"{s['ms_per_doc_extract_doc']:.2f} ms/doc extract_doc; trafilatura.extract on the HTML cases "
               f"{s['ms_per_doc_trafilatura_default_on_html']:.2f} ms/doc")
+    if args.settings:
+        result["trafilatura_settings"] = compare_settings(args.cases, args.repeat)
+        print()
+        for name, row in result["trafilatura_settings"].items():
+            print(f"trafilatura {name:28} F1={row['f1']:.3f} {row['ms_per_doc']:.2f} ms/doc")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
 

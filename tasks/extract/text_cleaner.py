@@ -39,8 +39,10 @@ class Rules:
     stopwords: frozenset[str]
     furniture_line: re.Pattern
     furniture_prefix: re.Pattern
-    furniture_contains: re.Pattern
+    furniture_contains: list[tuple[frozenset[str], tuple[str, ...], re.Pattern]]  # (word gates, other gates, regex)
     furniture_contains_max_words: int
+    contains_gate_words: frozenset[str]
+    contains_gate_strings: tuple[str, ...]
     caption_credit: re.Pattern
     byline_located: re.Pattern
     agency_credit: re.Pattern
@@ -56,8 +58,20 @@ class Rules:
     comment_section_start: re.Pattern
     date_label_prefix: re.Pattern
     outlet_needles: list[tuple[str, str, bool]]  # (outlet, needle, case-insensitive)
-    furniture_contains_keywords: re.Pattern
     outlet_generic: list[re.Pattern]
+
+
+def _contains_rule(rule: dict) -> tuple[frozenset[str], tuple[str, ...], re.Pattern]:
+    """A gate with a word is tested by its longest word against the line's word set, others
+    (punctuation only) as substrings."""
+    words, others = set(), []
+    for gate in map(str, rule["if"]):
+        tokens = _WORD.findall(gate.lower())
+        if tokens:
+            words.add(max(tokens, key=len))
+        else:
+            others.append(gate)
+    return frozenset(words), tuple(others), re.compile(rule["re"])
 
 
 @lru_cache(maxsize=1)
@@ -75,13 +89,16 @@ def rules() -> Rules:
     extra = HERE / "stopwords.txt"
     if extra.exists():
         stop |= {w.strip().lower() for w in extra.read_text(encoding="utf-8").split() if w.strip()}
+    contains = [_contains_rule(rule) for rule in p["furniture_contains"]]
     ctime = p["comment_time"]
     tail = p["comment_header_tail"]
     return Rules(
         stopwords=frozenset(stop),
         furniture_line=re.compile(rf"(?:{_alternation(p['furniture_line'])})[\s.:!|>»›…-]*", re.I),
         furniture_prefix=re.compile(_alternation(p["furniture_prefix"]), re.I),
-        furniture_contains=re.compile(_alternation(p["furniture_contains"])),
+        furniture_contains=contains,
+        contains_gate_words=frozenset().union(*(w for w, _, _ in contains)),
+        contains_gate_strings=tuple(sorted({k for _, o, _ in contains for k in o})),
         furniture_contains_max_words=int(p["furniture_contains_max_words"]),
         caption_credit=re.compile(_alternation(p["caption_credit"])),
         byline_located=re.compile(p["byline_located"]),
@@ -105,7 +122,7 @@ def rules() -> Rules:
             for name, needles in o["outlets"].items()
             for n in needles
         ],
-        furniture_contains_keywords=re.compile(p["furniture_contains_keywords"]),
+
         outlet_generic=[re.compile(g) for g in o["generic"]],
     )
 
@@ -121,8 +138,12 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _TERMINAL = re.compile(r"(?:[.!?…:;。！？]|\.{3})[\"'”’»)\]]*$|[”»\"]$")
+_MEDIA_TAG = re.compile(r"\((?:VIDEO|PHOTOS?|LIVE|WATCH)\)")
 _CAPTIONISH = re.compile(r"[/(]|photo|foto|image|picture")
 _UPPER_START = re.compile(r"^[\"'“‘«(\[]?[^\W\d_]")
+
+
+_UNSET_FIELD = object()
 
 
 @dataclass
@@ -143,17 +164,24 @@ class Line:
     heading: int = 0  # markdown heading level (1 for "# "), 0 when not a heading
     raw_lines: list[str] = field(default_factory=list)  # input lines joined into this one
     low: str = ""  # text.lower(), for the patterns matched without re.I
+    date: Any = _UNSET_FIELD  # memo of _date_line
+    tokens: frozenset[str] = frozenset()  # lower-cased words
 
 
 def _normalise(raw: str) -> tuple[str, float, bool, int]:
     """Plain text of one dump line: markdown links, images, emphasis and entities undone."""
-    s = _INVISIBLE.sub("", raw)
+    s = _INVISIBLE.sub("", raw) if not raw.isascii() else raw
     if "&" in s and ";" in s:
         s = html.unescape(s)
-    s = _MD_IMAGE.sub(" ", s)
-    heading = _HEADING.match(s.lstrip())
-    level = len(heading.group(1)) if heading else 0
-    s = _HEADING.sub("", s.lstrip())
+    if "![" in s:
+        s = _MD_IMAGE.sub(" ", s)
+    s = s.lstrip()
+    level = 0
+    if s.startswith("#"):
+        heading = _HEADING.match(s)
+        if heading:
+            level = len(heading.group(1))
+            s = s[heading.end() :]
     if "*" in s or "_" in s:
         s = _MD_EMPHASIS.sub(r"\2", s)
     link_chars = 0
@@ -161,9 +189,10 @@ def _normalise(raw: str) -> tuple[str, float, bool, int]:
         link_chars = sum(len(m.group(1)) for m in _MD_LINK.finditer(s))
         s = _MD_LINK.sub(r"\1", s)
     s = _SPACES.sub(" ", s).strip()
-    is_list = bool(_BULLET.match(s))
-    if is_list:
-        s = _BULLET.sub("", s)
+    bullet = _BULLET.match(s)
+    if bullet:
+        s = s[bullet.end() :]
+    is_list = bullet is not None
     share = link_chars / len(s) if s else 0.0
     return s, min(share, 1.0), is_list, level
 
@@ -182,9 +211,10 @@ def word_estimate(text: str) -> int:
 def _features(line: Line, stopwords: frozenset[str]) -> None:
     line.low = line.text.lower()
     words = _WORD.findall(line.low)
+    line.tokens = frozenset(words)
     line.words = word_estimate(line.text)
     if words:
-        line.stop_density = sum(w in stopwords for w in words) / len(words)
+        line.stop_density = sum(map(stopwords.__contains__, words)) / len(words)
     line.terminal = bool(_TERMINAL.search(line.text))
     first = line.text.lstrip("\"'“‘«([ ")
     line.starts_lower = bool(first) and first[0].islower()
@@ -275,8 +305,18 @@ def _is_byline(text: str, r: Rules) -> str | None:
     return name or None
 
 
+_UNSET = _UNSET_FIELD
+
+
 def _date_line(line: Line) -> datetime | None:
     """A date when the line is (mostly) a dateline: the date plus a few breadcrumb words."""
+    if line.date is not _UNSET:
+        return line.date  # type: ignore[return-value]
+    line.date = _date_line_uncached(line)
+    return line.date  # type: ignore[return-value]
+
+
+def _date_line_uncached(line: Line) -> datetime | None:
     if line.words > 14:
         return None
     found = find_date(line.text)
@@ -294,7 +334,6 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
     if line.link_share > 0.5:
         line.label, line.kind = FURNITURE, "links"
         return
-    short = line.words <= 45  # longer lines are never menus, widgets or credits
     if line.words <= 10 and r.comment_end_line.fullmatch(t):
         line.label, line.kind = FURNITURE, "comment-end"
         return
@@ -304,7 +343,7 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
     if line.words <= 14 and _date_line(line) is not None:
         line.label, line.kind = META, "byline" if _is_byline(t, r) else "date"
         return
-    if short and r.furniture_line.fullmatch(t):
+    if line.words <= 15 and r.furniture_line.fullmatch(t):
         line.label, line.kind = FURNITURE, "menu"
         return
     if r.furniture_prefix.match(t):
@@ -312,15 +351,18 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
         return
     if (
         line.words <= r.furniture_contains_max_words
-        and r.furniture_contains_keywords.search(line.low)
-        and r.furniture_contains.search(line.low)
+        and (not line.tokens.isdisjoint(r.contains_gate_words) or any(k in line.low for k in r.contains_gate_strings))
+        and any(
+            (not line.tokens.isdisjoint(words) or any(k in line.low for k in others)) and pattern.search(line.low)
+            for words, others, pattern in r.furniture_contains
+        )
     ):
         line.label, line.kind = FURNITURE, "call-to-action"
         return
-    if line.words <= 60 and _CAPTIONISH.search(line.low) and r.caption_credit.search(line.low):
+    if line.words <= 60 and _CAPTIONISH.search(line.low[-90:]) and r.caption_credit.search(line.low[-90:]):
         line.label, line.kind = FURNITURE, "caption"
         return
-    if r.teaser_suffix.search(t) or re.search(r"\((?:VIDEO|PHOTOS?|LIVE|WATCH)\)", t):
+    if r.teaser_suffix.search(t) or ("(" in t and _MEDIA_TAG.search(t)):
         line.label, line.kind = FURNITURE, "teaser"
         return
     if _starts_with_symbol(t) and not line.terminal:
