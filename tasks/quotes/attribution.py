@@ -25,6 +25,7 @@ from tasks.quotes.phrases import (
     SpeakerPhrase,
     Token,
     name_from,
+    abbreviation,
     backward_phrase,
     forward_phrase,
     is_title,
@@ -232,7 +233,7 @@ class Resolver:
                     j += 1
                 elif nxt.low in PARTICLES and j + 2 < len(toks) and toks[j + 2].cap:
                     j += 1
-                elif nxt.text == "." and (lex.is_honorific(toks[j].text) or len(toks[j].text) == 1):
+                elif nxt.text == "." and abbreviation(toks[j], lex):
                     j += 1
                 else:
                     break
@@ -549,13 +550,15 @@ def _after(toks: list[Token], n: int, lex: Lexicon) -> Attribution | None:
     v = _skip_forward(toks, after, lex)
     if v < len(toks) and is_verb(toks[v], lex):
         return Attribution(phrase, toks[v].low)
-    if v < len(toks) and toks[v].text == "," and phrase.kind == "name":  # "Zelensky, the president, said"
-        for w in range(v + 1, min(len(toks), v + 12)):
+    if v < len(toks) and toks[v].text == "," and phrase.kind == "name":
+        # "Zelensky, the president, said" / "Sen. Roger Wicker, R-Miss., chairman of ..., said"
+        for w in range(v + 1, min(len(toks), v + 30)):
+            if toks[w].kind == "q" or "\n" in toks[w].text:
+                break
             if toks[w].text == ",":
                 v2 = _skip_forward(toks, w + 1, lex)
                 if v2 < len(toks) and is_verb(toks[v2], lex):
                     return Attribution(phrase, toks[v2].low)
-                break
     if k > n and toks[k - 1].text in "–—-" and phrase.kind in ("name", "description"):
         return Attribution(phrase, None)  # "'We will rebuild every home' – Zelensky visits ..."
     return None
@@ -568,6 +571,9 @@ def _subject_of(toks: list[Token], v: int, lo: int, lex: Lexicon) -> SpeakerPhra
         j -= 3  # "Scottish and Southern Electricity Networks (SSEN) said"
     if j < lo:
         return None
+    if toks[j].low in ("who", "which") and j - 1 >= lo and toks[j - 1].text == ",":
+        # "comments by Hungarian Foreign Minister Peter Szijjarto, who said"
+        return backward_phrase(toks, j - 2, lex) if j - 2 >= lo else None
     if toks[j].text == ",":
         return _subject_before_insertions(toks, j, lo, lex)
     phrase = backward_phrase(toks, j, lex)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from tasks.quotes.lexicon import Lexicon
 
 MASK = "\x01"
-TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|\x01+|[^\W_][\w’'\-]*|[^\w\s]")
+# Paragraph breaks are tokens too, so that no phrase runs from one paragraph into the next.
+TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|\x01+|[^\W_][\w’'\-]*|\n+|[^\w\s]")
 DETERMINERS = frozenset({"the", "a", "an", "another", "one", "his", "her", "its", "their", "our"})
 INDEFINITE = frozenset({"a", "an", "another", "one"})
 PARTICLES = frozenset(
@@ -65,6 +66,11 @@ def is_verb(tok: Token, lex: Lexicon) -> bool:
     return tok.kind == "w" and tok.low in lex.verbs
 
 
+def abbreviation(tok: Token, lex: Lexicon) -> bool:
+    """A word a full stop may follow inside a name: "Mr.", "Sen.", "J." (initials)."""
+    return tok.kind == "w" and (tok.low in lex.title_like or len(tok.text) == 1)
+
+
 def is_title(tok: Token, lex: Lexicon) -> bool:
     low = tok.low.rstrip(".")
     return low in lex.title_like or (tok.cap and low in lex.place_of)
@@ -98,6 +104,13 @@ def _description_backward(toks: list[Token], j: int, lex: Lexicon) -> SpeakerPhr
     i, role, plural = hit
     if role == "organisation" and toks[j].cap:
         return None  # "the European Union", "the Labour Party": a name, not a description
+    if (
+        role == "person"
+        and toks[j].low in lex.place_of
+        and i == j
+        and (i == 0 or toks[i - 1].low not in DETERMINERS)
+    ):
+        return None  # "Italian" alone is an adjective ("Italian Prime Minister ..."); "the Italian" a man
     mods: list[str] = []
     det = None
     k = i - 1
@@ -144,7 +157,7 @@ def backward_phrase(toks: list[Token], j: int, lex: Lexicon) -> SpeakerPhrase | 
             or is_title(p, lex)
         ):
             i -= 1
-        elif p.text == "." and i - 2 >= 0 and (lex.is_honorific(toks[i - 2].text) or len(toks[i - 2].text) == 1):
+        elif p.text == "." and i - 2 >= 0 and abbreviation(toks[i - 2], lex):
             i -= 1  # "Mr. Smith", "J. Smith"
         else:
             break
@@ -173,7 +186,7 @@ def forward_phrase(toks: list[Token], i: int, lex: Lexicon) -> tuple[SpeakerPhra
             or (det and p.low not in lex.verbs and p.low not in lex.stopwords and p.low not in DETERMINERS)
         ):
             k += 1
-        elif p.text == "." and k > j and (lex.is_honorific(toks[k - 1].text) or len(toks[k - 1].text) == 1):
+        elif p.text == "." and k > j and abbreviation(toks[k - 1], lex):
             k += 1
         else:
             break
