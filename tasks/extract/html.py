@@ -13,14 +13,23 @@ from datetime import datetime
 from typing import Any
 
 import lxml.html
+from lxml import etree
 import trafilatura
 from trafilatura.utils import load_html
 
 from tasks.extract.html_meta import PageMeta, page_comments, page_meta
 from tasks.extract.text_cleaner import CleanedText, clean_text, rules
 
-# Below this many words the fast result is retried with trafilatura's fallback extractors.
+# The fast result is retried with trafilatura's fallback extractors (readability, jusText) when
+# it is thin: under this many words, or under this share of the words the page has in <p>
+# elements (the fast path then probably picked a partial container).
 FAST_MIN_WORDS = 120
+FAST_MIN_SHARE = 0.5
+_P_TEXT = etree.XPath("//p[not(ancestor::*[self::nav or self::footer or self::aside])]//text()")
+
+
+def _paragraph_words(tree: Any) -> int:
+    return sum(len(t.split()) for t in _P_TEXT(tree))
 
 TRAFILATURA_OPTIONS: dict[str, Any] = {
     "include_comments": False,
@@ -118,7 +127,8 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     source = tree if tree is not None else html
     doc = _run(source, url, fast=True)
     paragraphs = _paragraphs(doc.text if doc else None)
-    if sum(len(p.split()) for p in paragraphs) < FAST_MIN_WORDS:
+    words = sum(len(p.split()) for p in paragraphs)
+    if words < FAST_MIN_WORDS or (tree is not None and words < FAST_MIN_SHARE * _paragraph_words(tree)):
         slow = _run(source, url, fast=False)
         slow_paragraphs = _paragraphs(slow.text if slow else None)
         if sum(map(len, slow_paragraphs)) > sum(map(len, paragraphs)):

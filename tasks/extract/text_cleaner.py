@@ -385,13 +385,26 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
     elif line.words >= 30 and sd_ok(0.15):
         line.kind = "good"  # a long paragraph cut off mid-sentence by the scraper
     elif line.words >= 15 and sd_ok(0.3) and not line.is_list and not _title_case(t):
-        line.kind = "near"  # prose without its end: cut by a widget, or a standfirst
+        line.kind = "dangling"  # prose without its end: cut by a widget, a standfirst, a caption
     elif line.terminal and line.words >= 3 and sd_ok(0.1) and not line.is_list:
         line.kind = "near"
     elif line.terminal and line.is_list and line.words >= 6 and sd_ok(0.15):
         line.kind = "near"
     else:
         line.kind = "short"
+
+
+def _continuation_follows(lines: list[Line], i: int, reach: int = 15) -> bool:
+    seen = 0
+    for nxt in lines[i + 1 :]:
+        if nxt.label == BLANK:
+            continue
+        seen += 1
+        if nxt.label == BODY and nxt.kind in ("good", "near", "dangling"):
+            return nxt.starts_lower
+        if seen >= reach:
+            break
+    return False
 
 
 def _neighbour(lines: list[Line], i: int, step: int) -> Line | None:
@@ -499,7 +512,7 @@ def _extract_comments(lines: list[Line], start: int, r: Rules) -> list[dict[str,
                 flush()
             i += 1
             continue
-        if current is not None and not (line.label == FURNITURE and line.words <= 3):
+        if current is not None and line.label != FURNITURE:
             paragraphs.append(line.text)
             line.label, line.kind = COMMENT, "comment-text"
         else:
@@ -598,6 +611,10 @@ def clean_text(raw: str, title_hint: str | None = None) -> CleanedText:
     for line in lines:
         if line.label == BODY and line.kind == "good":
             pass
+    # A sentence cut by a widget is body when its lower-case continuation follows.
+    for i, line in enumerate(lines):
+        if line.kind == "dangling" and _continuation_follows(lines, i):
+            line.kind = "near-good"
     changed = True
     while changed:
         changed = False
@@ -644,6 +661,19 @@ def clean_text(raw: str, title_hint: str | None = None) -> CleanedText:
     body_set.discard(title_idx)
     if standfirst_idx is not None:
         body_set.add(standfirst_idx)
+    if title_idx is not None:
+        # Key-point bullets between headline and body summarise the article, like a standfirst.
+        for j in range(title_idx + 1, first_body):
+            if lines[j].is_list and lines[j].words >= 6 and lines[j].label not in (META, COMMENT):
+                body_set.add(j)
+                lines[j].label = BODY
+    # The headline repeated further down (share widgets, print versions) is not body.
+    if title:
+        key = _norm_key(title)
+        for i in list(body_set):
+            if _norm_key(lines[i].text) == key:
+                body_set.discard(i)
+                lines[i].label = FURNITURE
     paragraphs = _assemble(lines, sorted(body_set), title)
 
     # Metadata from the header zone and the furniture.
@@ -697,7 +727,10 @@ def _keep_main_segments(lines: list[Line], body_idx: list[int]) -> list[int]:
             good = sum(1 for i in seg if lines[i].kind == "good")
             if _teaser_list(lines, seg):
                 pass
-            elif (gap <= 4 and good >= 1) or (good >= 2 and words(seg) >= max(40, 0.25 * main_words)):
+            elif (
+                (gap <= 4 and good >= 1)
+                or (good >= 2 and words(seg) >= max(25, 0.2 * main_words))
+            ):
                 keep.add(k)
                 edge = seg[0] if direction < 0 else seg[-1]
             k += direction
@@ -750,6 +783,8 @@ def _candidates_above(lines: list[Line], start: int, r: Rules, limit: int) -> li
         seen += 1
         if line.label == META:
             continue
+        if line.is_list and line.words >= 6 and not found:
+            continue  # key-point bullets under the headline
         if _headline_text(line, r) is not None:
             found.append(line.index)
             continue
@@ -816,7 +851,7 @@ def _standfirst_like(line: Line) -> bool:
     """A summary sentence under the headline: prose, not a menu item or a caption."""
     return (
         line.words >= 10
-        and line.kind in ("good", "near", "near-good", "stray", "short")
+        and line.kind in ("good", "near", "near-good", "stray", "short", "dangling")
         and line.label != META
         and not _title_case(line.text)
         and (line.stop_density >= 0.2 or line.kind == "good")
