@@ -17,7 +17,8 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.batch import StageResult, run_stage
-from tasks.quotes.attribution import Found, Resolver, find_attributed
+from tasks.quotes.attribution import Found, find_attributed
+from tasks.quotes.speakers import Resolver
 from tasks.quotes.cluster import cluster_quotes
 from tasks.quotes.offsets import published_span
 from tasks.records import Doc, content_id

@@ -1,0 +1,312 @@
+"""The grammar of attribution: sentences, subjects, and where reporters put the speaker.
+
+Everything here reads tokens of the masked text (quotes blanked out) between sentence bounds:
+`after_quote` (`"...," he said` / `said Zelensky`), `before_quote` (`Zelensky said: "..."`,
+`Macron stated that "..."`, `..., saying: "..."`), `end_of_sentence` (`a "compromise", Zelensky
+said`), `by_agent` (`regarded as a "compromise" by the Ukrainian leader`) and
+`previous_sentence` (`Zelensky said talks failed. "We are disappointed."`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tasks.quotes.lexicon import Lexicon
+from tasks.quotes.marks import QuoteSpan
+from tasks.quotes.phrases import SpeakerPhrase, Token, backward_phrase, forward_phrase, is_verb
+
+TERMINAL = ".!?…"
+
+
+# Verbs whose object, not subject, follows them: `"…", told the Kyiv Independent` names no speaker.
+NOT_INVERTED = frozenset({"told", "tell", "tells", "telling", "urged", "warned", "accused", "called", "described"})
+
+
+def skip_back(toks: list[Token], j: int, lex: Lexicon) -> int:
+    """Step back over auxiliaries and adverbs between a subject and its verb."""
+    while j >= 0 and toks[j].kind == "w" and (toks[j].low in lex.skip_words or toks[j].low.endswith("ly")):
+        j -= 1
+    return j
+
+
+def skip_forward(toks: list[Token], i: int, lex: Lexicon) -> int:
+    while i < len(toks) and toks[i].kind == "w" and (toks[i].low in lex.skip_words or toks[i].low.endswith("ly")):
+        i += 1
+    return i
+
+
+def sentence_spans(masked: str, text: str, quotes: list[QuoteSpan], lex: Lexicon) -> list[tuple[int, int]]:
+    """Sentence boundaries of the masked text; a quote ending in . ! ? may end a sentence."""
+    cuts = {0, len(masked)}
+    for m in re.finditer(r"\n\s*", masked):
+        cuts.add(m.start())
+        cuts.add(m.end())
+    for m in re.finditer(r"[.!?…]+(?=\s+[A-Z\x01\d(\[“\"‘'])", masked):
+        before = masked[: m.start()]
+        word = re.search(r"([\w.]+)$", before)
+        if m.group(0) == "." and word:
+            w = word.group(1).lower()
+            if w in lex.abbreviations or (len(w) == 1 and w.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", w):
+                continue
+        cuts.add(m.end())
+    for q in quotes:
+        inner = text[q.open_end : q.close_start].rstrip()
+        nxt = re.match(r"\s+([A-Z\x01“\"‘'])", masked[q.close_end :])
+        if inner and inner[-1] in TERMINAL and nxt:
+            cuts.add(q.close_end)
+    ordered = sorted(cuts)
+    spans = []
+    for a, b in zip(ordered, ordered[1:]):
+        if masked[a:b].strip():
+            spans.append((a, b))
+    return spans
+
+
+@dataclass
+class Attribution:
+    phrase: SpeakerPhrase
+    verb: str | None
+
+
+def after_quote(toks: list[Token], n: int, lex: Lexicon) -> Attribution | None:
+    """`"...," he said` / `"...," said Zelensky` / `"..." – Zelensky`, starting at token n."""
+    k = n
+    while k < len(toks) and k - n < 2 and toks[k].text in ",.!?–—-:":
+        k += 1
+    if k >= len(toks):
+        return None
+    if is_verb(toks[k], lex) and toks[k].low not in NOT_INVERTED:
+        got = forward_phrase(toks, k + 1, lex)
+        if got and got[0].kind != "pronoun" or got and toks[k].low in ("says", "said"):
+            return Attribution(got[0], toks[k].low)
+        return None
+    got = forward_phrase(toks, k, lex)
+    if got is None:
+        return None
+    phrase, after = got
+    v = skip_forward(toks, after, lex)
+    if v < len(toks) and is_verb(toks[v], lex):
+        return Attribution(phrase, toks[v].low)
+    if v < len(toks) and toks[v].text == "," and phrase.kind == "name":
+        # "Zelensky, the president, said" / "Sen. Roger Wicker, R-Miss., chairman of ..., said"
+        for w in range(v + 1, min(len(toks), v + 30)):
+            if toks[w].kind == "q" or "\n" in toks[w].text:
+                break
+            if toks[w].text == ",":
+                v2 = skip_forward(toks, w + 1, lex)
+                if v2 < len(toks) and is_verb(toks[v2], lex):
+                    return Attribution(phrase, toks[v2].low)
+    if k > n and toks[k - 1].text in "–—-" and phrase.kind in ("name", "description"):
+        return Attribution(phrase, None)  # "'We will rebuild every home' – Zelensky visits ..."
+    return None
+
+
+def subject_of(toks: list[Token], v: int, lo: int, lex: Lexicon) -> SpeakerPhrase | None:
+    """The subject of the verb at v, looking no further back than lo."""
+    j = skip_back(toks, v - 1, lex)
+    if j - 2 >= lo and toks[j].text == ")" and toks[j - 2].text == "(":
+        j -= 3  # "Scottish and Southern Electricity Networks (SSEN) said"
+    if j < lo:
+        return None
+    if toks[j].low in ("who", "which") and j - 1 >= lo and toks[j - 1].text == ",":
+        # "comments by Hungarian Foreign Minister Peter Szijjarto, who said"
+        return backward_phrase(toks, j - 2, lex) if j - 2 >= lo else None
+    if toks[j].text == ",":
+        return _subject_before_insertions(toks, j, lo, lex)
+    phrase = backward_phrase(toks, j, lex)
+    if phrase is not None and phrase.start < toks[lo].start:
+        return None
+    if phrase is not None:
+        first = next(n for n in range(lo, j + 1) if toks[n].start >= phrase.start)
+        if first > lo and toks[first - 1].low in lex.prepositions and not toks[v].low.endswith("ing"):
+            # "A soldier serving near Pokrovsk told": the clause's own subject comes first
+            got = forward_phrase(toks, lo, lex)
+            return got[0] if got and got[1] <= first - 1 else None
+    return phrase
+
+
+def _subject_before_insertions(toks: list[Token], j: int, lo: int, lex: Lexicon) -> SpeakerPhrase | None:
+    """Subject of a verb preceded by comma-set insertions: an apposed name ("the leader, Vladimir
+    Zelensky, said") or the phrase opening the clause ("Hegseth, speaking at NATO headquarters,
+    stated"; "A soldier ..., who asked ..., "Hunter", told")."""
+    c = j
+    for _ in range(4):
+        k = c - 1
+        while k >= lo and toks[k].text != ",":
+            k -= 1
+        if c == j:
+            inner = forward_phrase(toks, k + 1, lex)
+            if inner and inner[1] == j and inner[0].kind == "name":
+                return inner[0]
+        if k < lo:
+            got = forward_phrase(toks, lo, lex)
+            return got[0] if got else None
+        phrase = backward_phrase(toks, k - 1, lex) if k - 1 >= lo else None
+        if phrase is not None:
+            first = next((n for n in range(lo, k) if toks[n].start >= phrase.start), k)
+            if first == lo or toks[first - 1].text == ",":
+                return phrase
+        c = k
+    return None
+
+
+def main_subject(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Attribution | None:
+    """Subject of the sentence toks[lo:hi]: of an earlier reporting verb, or its first phrase."""
+    for v in range(hi - 1, lo - 1, -1):
+        if is_verb(toks[v], lex) and not toks[v].low.endswith("ing"):
+            subj = subject_of(toks, v, lo, lex)
+            if subj is not None:
+                return Attribution(subj, toks[v].low)
+    p = lo
+    if p < hi and toks[p].kind == "w" and (toks[p].low in lex.stopwords or toks[p].low.endswith("ing")):
+        while p < hi and toks[p].text != ",":
+            p += 1
+        p += 1
+    got = forward_phrase(toks, p, lex) if p < hi else None
+    if got and got[1] <= hi:
+        return Attribution(got[0], None)
+    return None
+
+
+def _finite(tok: Token, lex: Lexicon) -> bool:
+    low = tok.low
+    if tok.kind != "w" or not tok.text[0].islower():
+        return False
+    return low in lex.verbs or low in lex.finite_verbs or (low.endswith("ed") and len(low) > 4)
+
+
+def sentence_subject(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> SpeakerPhrase | None:
+    """The first phrase of the sentence that a finite verb follows ("the president stopped")."""
+    for p in range(lo, hi):
+        if p != lo and toks[p - 1].text != ",":
+            continue
+        got = forward_phrase(toks, p, lex)
+        if got is None:
+            continue
+        phrase, after = got
+        if after < hi and _finite(toks[after], lex):
+            return phrase
+        if after + 1 < hi and toks[after].text == "," and (
+            toks[after + 1].low in ("who", "whose") or toks[after + 1].text.isdigit()
+        ):
+            return phrase  # "Cillian Murphy, who won an Oscar, ..." / "Boyle, 69, described"
+        a = skip_forward(toks, after, lex)
+        if a != after and a < hi and _finite(toks[a], lex):
+            return phrase
+    return None
+
+
+def before_quote(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Attribution | None:
+    """Attribution in toks[lo:hi], the sentence before the quote; a person-like subject is
+    preferred to a country ("demanded that Russia agree to ... "without preconditions"")."""
+    found = [a for a in _before_all(toks, lo, hi, lex)]
+    for a in found:
+        if not _is_place(a.phrase, toks, lex):
+            return a
+    return found[0] if found else None
+
+
+def _is_place(phrase: SpeakerPhrase, toks: list[Token], lex: Lexicon) -> bool:
+    if phrase.kind != "name" or phrase.titles:
+        return False
+    words = [t for t in toks if phrase.name_start <= t.start < phrase.name_end and t.kind == "w"]
+    return bool(words) and all(t.low in lex.place_of for t in words)
+
+
+def _before_all(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Iterator[Attribution]:
+    for v in range(hi - 1, lo - 1, -1):
+        tok = toks[v]
+        if tok.low == "according" and v + 1 < hi and toks[v + 1].low == "to":
+            got = forward_phrase(toks, v + 2, lex)
+            if got:
+                yield Attribution(got[0], "according to")
+        if not is_verb(tok, lex):
+            continue
+        if tok.low.endswith("ing"):
+            if v - 1 >= lo and toks[v - 1].text == ",":
+                main = main_subject(toks, lo, v - 1, lex)
+                if main is not None:
+                    yield Attribution(main.phrase, tok.low)
+            elif v > lo:  # "with Secretary General Mark Rutte warning that"
+                subj = subject_of(toks, v, lo, lex)
+                if subj is not None and subj.kind != "pronoun":
+                    yield Attribution(subj, tok.low)
+            continue
+        subj = subject_of(toks, v, lo, lex)
+        if subj is not None:
+            yield Attribution(subj, tok.low)
+            continue
+        j = skip_back(toks, v - 1, lex)
+        if j >= lo and (toks[j].low == "and" or toks[j].text == ","):
+            # subject shared with an earlier verb: "Newsom signs the law, calls it "a promise kept""
+            main = main_subject(toks, lo, j, lex)
+            if main is not None:
+                yield Attribution(main.phrase, tok.low)
+    if hi - 1 >= lo and toks[hi - 1].text == ":":
+        main = main_subject(toks, lo, hi - 1, lex)
+        if main is not None:
+            yield main
+
+
+def end_of_sentence(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Attribution | None:
+    """`..., Zelensky said.` / `..., said Zelensky.` after a quote inside the sentence."""
+    for c in range(lo, hi):
+        if toks[c].text != ",":
+            continue
+        got = after_quote(toks[: hi], c, lex)
+        if got is not None:
+            return got
+    return None
+
+
+def by_agent(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Attribution | None:
+    """`regarded as a good "compromise" by the Ukrainian leader`."""
+    if lo < hi and toks[lo].low == "by":
+        got = forward_phrase(toks, lo + 1, lex)
+        if got and got[0].kind != "pronoun":
+            return Attribution(got[0], None)
+    return None
+
+
+def is_full(before: list[Token], lex: Lexicon) -> bool:
+    """A quote standing as its own sentence(s), not a fragment embedded in the reporter's."""
+    words = [t for t in before if t.kind != "q"]
+    if not before or not words:
+        return True
+    last = before[-1]
+    if last.text == ":":
+        return True
+    if last.kind == "q":
+        return True
+    if last.text == ",":
+        # split quote or attribution first: `"A," he said, "B."` / `Zelensky declared, "B."`
+        j = len(before) - 2
+        while j >= 0 and before[j].kind == "w" and not is_verb(before[j], lex) and j > len(before) - 8:
+            j -= 1
+        return j >= 0 and is_verb(before[j], lex)
+    if is_verb(last, lex):
+        return True
+    return False
+
+
+def previous_sentence(
+    toks: list[Token], starts: list[int], sentence: tuple[int, int], lex: Lexicon
+) -> Attribution | None:
+    """`Zelensky said talks had failed. "We are disappointed."`: the quote opening a sentence with
+    no attribution of its own is the previous sentence's reporter's, if that sentence reported
+    someone and quoted no one."""
+    lo, hi = bisect.bisect_left(starts, sentence[0]), bisect.bisect_left(starts, sentence[1])
+    if any(t.kind == "q" for t in toks[lo:hi]):
+        return None
+    return next((a for a in _before_all(toks, lo, hi, lex) if a.verb), None)
+
+
+def fragment_inside(toks: list[Token], qend: int, hi: int, lex: Lexicon) -> bool:
+    """The sentence goes on after the quote with more of the reporter's words, not an attribution
+    (`Kremlin says "no basis" for talks`)."""
+    if qend >= hi or toks[qend].kind != "w":
+        return False
+    return after_quote(toks[:hi], qend, lex) is None

@@ -1,0 +1,451 @@
+"""Who a speaker phrase names: a canonical person (or organisation) of the article.
+
+Names go to the entities stage's mention or lookup, else to the article's fuller form of the
+name; pronouns to the person last talked about (the subject of a recent sentence) of a
+compatible gender; descriptions ("the Ukrainian leader") to the person the article introduced
+with that role and country, never to someone it left unnamed ("a Kremlin spokesman").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from tasks.quotes.clauses import NOT_INVERTED, sentence_spans, sentence_subject, subject_of
+from tasks.quotes.lexicon import lexicon
+from tasks.quotes.marks import QuoteSpan
+from tasks.quotes.phrases import (
+    INDEFINITE,
+    MASK,
+    PARTICLES,
+    SpeakerPhrase,
+    abbreviation,
+    backward_phrase,
+    forward_phrase,
+    is_title,
+    is_verb,
+    name_from,
+    tokenize,
+)
+
+@dataclass
+class Person:
+    start: int
+    end: int
+    name: str | None  # None: someone the article does not name ("a soldier")
+    entity_id: str | None
+    gender: str | None  # "m" | "f" | None
+    is_org: bool = False
+    subject: bool = False  # subject of its sentence or of a reporting verb
+
+
+class Resolver:
+    """Turns speaker phrases into canonical names, using the article's mentions and names.
+
+    Built once per article from its masked body: who is named (PERSON mentions, titled names,
+    appositions), who is the subject of each sentence (so "he" goes to the one talked about, not
+    the one talked to), which roles people are introduced with ("German Chancellor Friedrich
+    Merz") and which descriptions are unnamed ("a Kremlin spokesman").
+    """
+
+    def __init__(
+        self,
+        body: str,
+        body_masked: str,
+        spans: list[QuoteSpan],
+        mentions: list[dict[str, Any]],
+        lookup: Callable | None,
+    ):
+        self.lex = lexicon()
+        self.body = body
+        self.masked = body_masked
+        self.mentions = sorted(
+            (m for m in mentions if m.get("start") is not None and m.get("end") is not None),
+            key=lambda m: (m["start"], m["end"]),
+        )
+        self.lookup = lookup
+        self._lookup_cache: dict[str, dict | None] = {}
+        self.persons: list[Person] = []
+        self.titled: list[tuple[int, str | None, str | None, Person]] = []  # (pos, role, country, person)
+        self.unnamed: list[tuple[int, str]] = []  # (pos, role) of "a Kremlin spokesman"
+        self.article_names: list[tuple[str, str | None]] = []  # (name, entity_id)
+        for m in self.mentions:
+            if m.get("name"):
+                self.article_names.append((m["name"], m.get("entity_id")))
+        self.toks = tokenize(body_masked)
+        self.sentences = sentence_spans(body_masked, body, spans, self.lex)
+        self.sentence_starts = [s for s, _ in self.sentences]
+        self._index_names()
+        self._index_subjects()
+
+    # --- lookups -------------------------------------------------------------------------
+    def _lookup(self, name: str) -> dict | None:
+        if not self.lookup or not name:
+            return None
+        if name not in self._lookup_cache:
+            try:
+                try:
+                    hit = self.lookup(name, self.mentions)
+                except TypeError:
+                    hit = self.lookup(name)
+            except Exception:  # noqa: BLE001 - a broken lookup must not cost the quote
+                hit = None
+            self._lookup_cache[name] = hit
+        return self._lookup_cache[name]
+
+    def _mention_at(self, start: int, end: int) -> dict | None:
+        """The mention naming [start, end): a PERSON inside it, or any entity covering all of it
+        ("California" inside "Personal Insurance Federation of California" names something else)."""
+        best, best_score = None, 0
+        for m in self.mentions:
+            if m["start"] >= end:
+                break
+            overlap = min(end, m["end"]) - max(start, m["start"])
+            if overlap > 0 and (m.get("type") == "PERSON" or (m["start"] <= start and m["end"] >= end)):
+                score = overlap + (1000 if m.get("type") == "PERSON" else 0)
+                if score > best_score:
+                    best, best_score = m, score
+        return best
+
+    # --- names ---------------------------------------------------------------------------
+    def canonical(self, surface: str, bare: str, span: tuple[int, int] | None) -> tuple[str, str | None, bool]:
+        """(name, entity_id, is_org): overlapping mention, then lookup, then the article's fuller name."""
+        if span is not None:
+            m = self._mention_at(*span)
+            if m is not None and m.get("name"):
+                if m.get("type") == "PERSON":
+                    fuller = self._expand(m["name"])  # "De Wever" -> the article's "Bart De Wever"
+                    if fuller is not None and fuller[1]:
+                        return fuller[0], fuller[1], False
+                return m["name"], m.get("entity_id"), m.get("type") not in (None, "PERSON")
+        for cand in (bare, surface):
+            hit = self._lookup(cand)
+            if hit:
+                return hit["name"], hit.get("entity_id"), hit.get("type") not in (None, "PERSON")
+        fuller = self._expand(bare)
+        if fuller is not None:
+            name, eid = fuller
+            if eid is None:
+                hit = self._lookup(name)
+                if hit:
+                    return hit["name"], hit.get("entity_id"), hit.get("type") not in (None, "PERSON")
+            return name, eid, False
+        return bare, None, bare.lower() in self.lex.place_of
+
+    def _expand(self, bare: str) -> tuple[str, str | None] | None:
+        """`Zelensky` -> the article's `Vladimir Zelensky` (same surname, more words)."""
+        words = bare.split()
+        if not words:
+            return None
+        last = fold_name(words[-1])
+        best = None
+        for name, eid in self.article_names:
+            parts = name.split()
+            if len(parts) > len(words) and fold_name(parts[-1]) == last:
+                if best is None or (eid and not best[1]) or (bool(eid) == bool(best[1]) and len(name) > len(best[0])):
+                    best = (name, eid)
+        return best
+
+    def looks_like_name(self, phrase: SpeakerPhrase, text: str, in_body: bool) -> bool:
+        """A capitalised word that starts a sentence ("Critics said") is only a name if the
+        article also capitalises it mid-sentence, or knows it as an entity."""
+        bare = text[phrase.name_start : phrase.name_end]
+        if phrase.titles or len(bare.split()) > 1 or not in_body:
+            return True
+        if self._mention_at(phrase.name_start, phrase.name_end) is not None or self._lookup(bare):
+            return True
+        if not self._at_sentence_start(phrase.start):
+            return True
+        for m in re.finditer(r"\b" + re.escape(bare) + r"\b", self.body):
+            if m.start() != phrase.name_start and not self._at_sentence_start(m.start()):
+                return True
+        return False
+
+    def _at_sentence_start(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.sentence_starts, pos) - 1
+        if i < 0:
+            return True
+        return not self.masked[self.sentence_starts[i] : pos].strip(" \t\n\u00a0([{—–-\"'“‘")
+
+    def _gender(self, surface: str, bare: str) -> str | None:
+        for w in surface.split():
+            w = w.lower().rstrip(".")
+            if w in self.lex.honorifics.get("male", ()):
+                return "m"
+            if w in self.lex.honorifics.get("female", ()):
+                return "f"
+        first = bare.split()[0].lower() if bare.split() else ""
+        return self.lex.given_gender.get(first)
+
+    # --- indexing the article's people ----------------------------------------------------
+    def _add_person(self, person: Person) -> None:
+        keys = [p.end for p in self.persons]
+        self.persons.insert(bisect.bisect_right(keys, person.end), person)
+
+    def _index_names(self) -> None:
+        """People named anywhere: PERSON mentions, titled names, appositions; unnamed descriptions."""
+        lex, toks = self.lex, self.toks
+        for m in self.mentions:
+            if m.get("type") == "PERSON" and MASK not in self.masked[m["start"] : m["end"]]:
+                surface = self.body[m["start"] : m["end"]]
+                self._add_person(
+                    Person(m["start"], m["end"], m["name"], m.get("entity_id"), self._gender(surface, m["name"]))
+                )
+        # Runs of capitalised and title words: "former NATO Secretary General Jens Stoltenberg".
+        n = 0
+        while n < len(toks):
+            if not (toks[n].cap or is_title(toks[n], lex)):
+                n += 1
+                continue
+            j = n
+            while j + 1 < len(toks):
+                nxt = toks[j + 1]
+                if nxt.cap or is_title(nxt, lex):
+                    j += 1
+                elif nxt.low in PARTICLES and j + 2 < len(toks) and toks[j + 2].cap:
+                    j += 1
+                elif nxt.text == "." and abbreviation(toks[j], lex):
+                    j += 1
+                else:
+                    break
+            phrase = name_from(toks, n, j, lex) if toks[j].cap else None
+            if phrase is not None and phrase.kind == "name" and phrase.titles:
+                self._add_name(phrase, subject=False)
+            elif phrase is not None and phrase.kind == "name":
+                bare = re.sub(r"['’]s?$", "", self.body[phrase.name_start : phrase.name_end])
+                if len(bare.split()) > 1 and bare.split()[0].lower() not in lex.stopwords:
+                    self.article_names.append((bare, None))  # for "Boyle" -> "Danny Boyle"
+            n = j + 1
+        # Appositions: "the country's leader, Vladimir Zelensky," / "Maria Keller, Helvion's chief executive,"
+        for n, tok in enumerate(toks):
+            if tok.text != ",":
+                continue
+            left = backward_phrase(toks, n - 1, lex)
+            right = forward_phrase(toks, n + 1, lex)
+            if left is None or right is None:
+                continue
+            right_phrase, after = right
+            if after < len(toks) and toks[after].text not in ",." and not is_verb(toks[after], lex):
+                continue
+            pair = (left, right_phrase)
+            desc = next((p for p in pair if p.kind == "description" and p.determiner not in INDEFINITE), None)
+            name = next((p for p in pair if p.kind == "name"), None)
+            if desc is None or name is None or desc.plural:
+                continue
+            person = self._add_name(name, subject=False)
+            if desc.role == "organisation":
+                person.is_org = True
+            self.titled.append((name.start, desc.role, self._country(desc), person))
+        # Unnamed people: "a Kremlin spokesman", "one official", "an analyst".
+        for n, tok in enumerate(toks):
+            if tok.low in INDEFINITE:
+                got = forward_phrase(toks, n, lex)
+                if got and got[0].kind == "description" and got[0].role:
+                    self.unnamed.append((got[0].start, got[0].role))
+        self.titled.sort(key=lambda t: t[0])
+
+    def _index_subjects(self) -> None:
+        """The subject of each sentence and of each reporting verb: names first, then (in text
+        order, so each can use the people before it) pronouns and descriptions, resolved."""
+        lex, toks = self.lex, self.toks
+        starts = [t.start for t in toks]
+        phrases: list[SpeakerPhrase] = []
+        for s_start, s_end in self.sentences:
+            lo, hi = bisect.bisect_left(starts, s_start), bisect.bisect_left(starts, s_end)
+            first = sentence_subject(toks, lo, hi, lex)
+            if first is not None:
+                phrases.append(first)
+            for v in range(lo, hi):
+                if not is_verb(toks[v], lex):
+                    continue
+                subj = subject_of(toks, v, lo, lex)
+                if subj is None and v + 1 < hi and v > lo and toks[v - 1].kind == "q" or (
+                    subj is None and v > lo and toks[v - 1].text == "," and toks[v - 2].kind == "q"
+                ):  # "…," said Fissette
+                    got = forward_phrase(toks, v + 1, lex) if toks[v].low not in NOT_INVERTED else None
+                    subj = got[0] if got and got[0].kind == "name" else None
+                if subj is not None:
+                    phrases.append(subj)
+        seen: set[tuple[int, int]] = set()
+        unique = []
+        for phrase in sorted(phrases, key=lambda p: p.start):
+            if (phrase.start, phrase.end) not in seen:
+                seen.add((phrase.start, phrase.end))
+                unique.append(phrase)
+        for phrase in unique:
+            if phrase.kind == "name" and self.looks_like_name(phrase, self.body, True):
+                self._add_name(phrase, subject=True)
+        self._index_surnames()
+        for phrase in unique:
+            if phrase.kind != "name":
+                name, eid, _ = self.resolve(phrase, self.body, True)
+                if name:
+                    self._add_person(Person(phrase.start, phrase.end, name, eid, None, subject=True))
+                elif phrase.kind == "description" and not phrase.plural and phrase.role != "organisation":
+                    # "A soldier ... told the Kyiv Independent": the next "he" is this unnamed man
+                    self._add_person(Person(phrase.start, phrase.end, None, None, None, subject=True))
+
+    def _index_surnames(self) -> None:
+        """Every later bare mention of a known person ("Murphy's appearance") is a person too."""
+        taken = [(p.start, p.end) for p in self.persons]
+        known: dict[str, Person] = {}
+        for p in self.persons:
+            if not p.is_org and p.name and p.name.split():
+                known.setdefault(p.name.split()[-1], p)
+        for surname, person in known.items():
+            for m in re.finditer(r"\b" + re.escape(surname) + r"\b", self.masked):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                taken.append((m.start(), m.end()))
+                self._add_person(Person(m.start(), m.end(), person.name, person.entity_id, person.gender))
+
+    def _add_name(self, phrase: SpeakerPhrase, subject: bool) -> Person:
+        surface = self.body[phrase.start : phrase.end]
+        bare = self.body[phrase.name_start : phrase.name_end]
+        name, eid, is_org = self.canonical(surface, bare, (phrase.name_start, phrase.name_end))
+        person = Person(phrase.start, phrase.end, name, eid, self._gender(surface, bare), is_org, subject)
+        is_org = is_org or surface.lower().startswith("the ")
+        person.is_org = is_org
+        self._add_person(person)
+        if len(bare.split()) > 1:
+            self.article_names.append((bare, None))
+        if phrase.titles:
+            role = None
+            for w in phrase.titles:
+                role = self.lex.role_of.get(w, role)
+            role = self.lex.role_of.get(" ".join(phrase.titles[-2:]), role)
+            country = next((self.lex.place_of[w] for w in phrase.titles if w in self.lex.place_of), None)
+            if role:
+                self.titled.append((phrase.start, role, country, person))
+                self.titled.sort(key=lambda t: t[0])
+        return person
+
+    def _country(self, desc: SpeakerPhrase) -> str | None:
+        for w in desc.titles:
+            for key in (w, re.sub(r"['’]s$", "", w)):
+                if key in self.lex.place_of:
+                    return self.lex.place_of[key]
+        return None
+
+    # --- resolving phrases ----------------------------------------------------------------
+    def resolve(self, phrase: SpeakerPhrase, text: str, in_body: bool) -> tuple[str | None, str | None, str]:
+        """(speaker, speaker_entity_id, speaker_surface) for a phrase found in `text`."""
+        surface = text[phrase.start : phrase.end]
+        if phrase.kind == "name":
+            if not self.looks_like_name(phrase, text, in_body):
+                return None, None, surface
+            bare = text[phrase.name_start : phrase.name_end]
+            name, eid, _ = self.canonical(surface, bare, (phrase.name_start, phrase.name_end) if in_body else None)
+            return name, eid, surface
+        if phrase.kind == "pronoun":
+            if phrase.plural or not in_body:
+                return None, None, surface
+            gender = self.lex.pronouns.get(surface.lower(), {}).get("gender")
+            person = self.nearest_person(phrase.start, gender)
+            return (person.name, person.entity_id, surface) if person else (None, None, surface)
+        if phrase.plural or phrase.determiner is None or phrase.determiner in INDEFINITE:
+            return None, None, surface
+        pos = phrase.start if in_body else len(self.body)
+        person = self.by_role(phrase.role, self._country(phrase), pos)
+        return (person.name, person.entity_id, surface) if person else (None, None, surface)
+
+    def _holds(self, person: Person, role: str) -> bool:
+        lex = self.lex
+        for _, held, _, other in self.titled:
+            if other.name == person.name and held and lex.roles_compatible(role, held):
+                return True
+        surname = fold_name(person.name.split()[-1]) if person.name else ""
+        for holder in lex.office_holders:
+            names = {fold_name(a.split()[-1]) for a in (holder.name, *holder.aliases)}
+            if surname in names and any(lex.roles_compatible(role, r) for r in holder.roles):
+                return True
+        return False
+
+    def nearest_person(self, pos: int, gender: str | None) -> Person | None:
+        """The person talked about last before `pos`: the nearest sentence subject, else the
+        nearest person named at all."""
+        nearest = subject = None
+        for p in reversed(self.persons):
+            if p.end > pos or p.is_org:
+                continue
+            if gender in ("m", "f") and p.gender and p.gender != gender:
+                continue
+            if nearest is None and p.name:
+                nearest = p
+            if p.subject:
+                subject = p
+                break
+        if subject is not None and self._sentence_of(pos) - self._sentence_of(subject.start) <= SUBJECT_REACH:
+            return subject if subject.name else None
+        return nearest if nearest is not None and nearest.name else None
+
+    def _sentence_of(self, pos: int) -> int:
+        return bisect.bisect_right(self.sentence_starts, pos) - 1
+
+    def by_role(self, role: str | None, country: str | None, pos: int) -> Person | None:
+        """A definite description's referent: the person last introduced with a compatible role
+        (and country), unless an unnamed one of that role came after ("a spokesman ... the
+        spokesman"); else a known office holder the article names; else, for offices, the person
+        talked about last."""
+        if role is None:
+            return None
+        lex = self.lex
+        if role == "person":
+            return self.nearest_person(pos, None)
+        if role == "organisation":
+            named = [t for t in self.titled if t[1] == "organisation" and t[0] <= pos]
+            orgs = [m for m in self.mentions if m.get("type") == "ORG" and m["end"] <= pos]
+            best_at = max([t[0] for t in named] + [m["start"] for m in orgs], default=-1)
+            for at, _, _, person in named:
+                if at == best_at:
+                    return person
+            for m in orgs:
+                if m["start"] == best_at:
+                    return Person(m["start"], m["end"], m["name"], m.get("entity_id"), None, True)
+            return None
+        if country is None:
+            # "Trump ... weighed in. "...," the president wrote": the one being talked about, if
+            # the article or the office-holder list gives them that office
+            current = self.nearest_person(pos, None)
+            if current is not None and self._holds(current, role):
+                return current
+        best = None
+        for at, held, held_country, person in self.titled:
+            if at > pos or held is None or not lex.roles_compatible(role, held):
+                continue
+            if country and held_country and country != held_country:
+                continue
+            rank = (country is None or held_country == country, at)
+            if best is None or rank > best[0]:
+                best = (rank, person)
+        unnamed_at = max((at for at, r in self.unnamed if at < pos and r == role), default=-1)
+        if best is not None and best[0][1] > unnamed_at and (country is None or best[0][0]):
+            return best[1]
+        if unnamed_at >= 0:
+            return None
+        for holder in lex.office_holders:
+            if country and holder.country != country:
+                continue
+            if not any(lex.roles_compatible(role, r) for r in holder.roles):
+                continue
+            for alias in (holder.name, *holder.aliases):
+                m = re.search(r"\b" + re.escape(alias) + r"\b", self.body)
+                if m:
+                    name, eid, _ = self.canonical(alias, alias, (m.start(), m.end()))
+                    return Person(m.start(), m.end(), name, eid, None)
+        if best is not None:
+            return best[1]
+        if role in lex.nearest_roles and country is None:
+            return self.nearest_person(pos, None)
+        return None
+
+
+SUBJECT_REACH = 2  # sentences back to look for a subject before settling for the nearest name
+
+
+def fold_name(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s)
+    return "".join(c for c in s if not unicodedata.combining(c)).lower().rstrip("'’s")
