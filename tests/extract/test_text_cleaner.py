@@ -101,3 +101,23 @@ def test_labels_cover_every_input_line():
     cleaned = clean_text(raw)
     assert [line for _, line in cleaned.labels] == raw.split("\n")
     assert {label for label, line in cleaned.labels if line in BODY} == {"body"}
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_LINE = st.one_of(
+    st.sampled_from(BODY + ["Home", "Share", "Reply", "Jana Dixon 9/26/2025 at 7:51 PM 0", "5 hours ago",
+                            "By Anna Kowalska", "26 Sep, 2025 16:44", "[Reply](#)", "- ", "# Title", ""]),
+    st.text(max_size=80),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_LINE, max_size=40))
+def test_any_dump_is_handled(lines):
+    raw = "\n".join(lines)
+    cleaned = clean_text(raw)
+    assert [line for _, line in cleaned.labels] == raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    assert all(p and p == p.strip() and "\n" not in p for p in cleaned.paragraphs)
+    assert [c["position"] for c in cleaned.comments] == list(range(len(cleaned.comments)))
