@@ -77,9 +77,9 @@ def parse_lbl(text: str, name: str) -> Case:
         raw_lines.append(content)
         labels.append(label)
         if label == "T":
-            title = content.strip()
+            title = re.sub(r"^#{1,6}\s+", "", content.strip())  # a markdown heading marker
         elif label == "B":
-            paragraphs.append(" ".join(content.split()))
+            paragraphs.append(re.sub(r"^#{1,6}\s+", "", " ".join(content.split())))
         elif label == "+":
             paragraphs[-1] += " " + " ".join(content.split())
     return Case(name, "text", "\n".join(raw_lines), title, "\n\n".join(paragraphs), meta, labels)

@@ -132,6 +132,7 @@ def rules() -> Rules:
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
 _BULLET = re.compile(r"^(?:[-*+•·▪►▸‣◦]|\d{1,2}[.)])\s+")
+_BLOCKQUOTE = re.compile(r"^(?:>\s?)+")
 _HEADING = re.compile(r"^(#{1,6})\s+")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -176,6 +177,8 @@ def _normalise(raw: str) -> tuple[str, float, bool, int]:
     if "![" in s:
         s = _MD_IMAGE.sub(" ", s)
     s = s.lstrip()
+    if s.startswith(">"):
+        s = _BLOCKQUOTE.sub("", s)  # markdown blockquote: a pull quote or quoted passage
     level = 0
     if s.startswith("#"):
         heading = _HEADING.match(s)
@@ -624,6 +627,13 @@ def clean_text(raw: str, title_hint: str | None = None) -> CleanedText:
                 if _is_good(prev) or _is_good(nxt):
                     line.kind = "near-good"
                     changed = True
+
+    # A marked-up section heading ("## What happens next") between body paragraphs is part of
+    # the article; unmarked short lines there are more often related-story links.
+    for i, line in enumerate(lines):
+        if line.heading >= 2 and line.label == BODY and line.kind == "short" and 1 <= line.words <= 15:
+            if _is_good(_neighbour(lines, i, -1)) and _is_good(_neighbour(lines, i, 1)):
+                line.kind = "near-good"
 
     # Comments: a thread of headers (name + time) after the body started.
     first_body = next((i for i, ln in enumerate(lines) if _is_good(ln)), None)
