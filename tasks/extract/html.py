@@ -141,7 +141,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
         published_at=meta.published_at,
         comments=comments,
     )
-    result.paragraphs = _with_standfirst(_without_title(paragraphs, result.title), meta.description, html)
+    result.paragraphs = _with_standfirst(_without_title(paragraphs, result.title), meta.description, tree)
     if not result.paragraphs or _table_soup(result.paragraphs):
         cleaned: CleanedText = clean_text(html_to_text(html), title_hint=result.title)
         if cleaned.paragraphs and (
@@ -164,20 +164,24 @@ def _without_title(paragraphs: list[str], title: str | None) -> list[str]:
     return paragraphs
 
 
-def _with_standfirst(paragraphs: list[str], description: str | None, html: str) -> list[str]:
+_VISIBLE_TEXT_WITH = etree.XPath(
+    "//body//text()[contains(., $s)][not(ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template)]"
+)
+
+
+def _with_standfirst(paragraphs: list[str], description: str | None, tree: Any) -> list[str]:
     """Put back a standfirst that trafilatura drops with the article header.
 
-    Only a description that is printed on the page (not just in a meta tag) and is not
-    already in the body counts: a visible summary under the headline is part of the article.
+    Only a description that is printed in the page body (not just in meta tags or JSON-LD) and
+    is not already in the extracted text counts: a visible summary under the headline is part
+    of the article.
     """
-    if not description or not paragraphs or len(description.split()) < 10:
+    if not description or not paragraphs or tree is None or len(description.split()) < 10:
         return paragraphs
-    desc = description.strip()
-    if any(desc[:60] in p for p in paragraphs[:3]):
-        return paragraphs
-    escaped = desc.replace("&", "&amp;").replace("'", "&#x27;").replace('"', "&quot;")
-    visible = sum(html.count(v[:80]) for v in {desc, escaped}) - 1  # minus the meta tag itself
-    if visible < 1:
+    desc = " ".join(description.split())
+    probe = desc[:40]
+    if any(probe in p for p in paragraphs[:3]) or not _VISIBLE_TEXT_WITH(tree, s=probe):
         return paragraphs
     return [desc] + paragraphs
 

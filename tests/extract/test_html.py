@@ -68,3 +68,12 @@ def test_marked_up_reader_comments_become_rows():
     assert got.paragraphs == PARAS
     assert [(c["author"], c["text"], c["posted_at"].hour) for c in got.comments] == [
         ("Pieter", "About time.", 1), ("kasia_w", "Prices will not fall.", 2)]
+
+
+def test_description_only_in_meta_tags_is_not_added():
+    dek = "Trucks will be able to cross again from next month, officials said after a week of talks."
+    ld = json.dumps({"@type": "NewsArticle", "description": dek})
+    head = (f'<meta name="description" content="{dek}"><meta property="og:description" content="{dek}">'
+            f'<script type="application/ld+json">{ld}</script>')
+    art = "<article><h1>Border crossing to reopen</h1>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</article>"
+    assert extract_html(page(art, head)).paragraphs == PARAS
