@@ -86,9 +86,6 @@ def rules() -> Rules:
             stop |= {w.lower() for w in justext.get_stoplist(lang)}
         except ValueError:
             continue
-    extra = HERE / "stopwords.txt"
-    if extra.exists():
-        stop |= {w.strip().lower() for w in extra.read_text(encoding="utf-8").split() if w.strip()}
     contains = [_contains_rule(rule) for rule in p["furniture_contains"]]
     ctime = p["comment_time"]
     tail = p["comment_header_tail"]
