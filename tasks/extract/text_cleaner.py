@@ -574,9 +574,8 @@ def _split_site_suffix(title: str) -> tuple[str, str | None]:
 # --- main entry -----------------------------------------------------------------------------
 
 
-def clean_text(raw: str, title_hint: str | None = None) -> CleanedText:
-    """Classify every line of a text dump and assemble the article from the body lines."""
-    r = rules()
+def _read_lines(raw: str, r: Rules) -> tuple[list[Line], list[datetime]]:
+    """Logical lines with their features, and dates printed as prefixes of body lines."""
     lines: list[Line] = []
     prefix_dates: list[datetime] = []
     groups = _unwrap(raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
@@ -598,6 +597,36 @@ def clean_text(raw: str, title_hint: str | None = None) -> CleanedText:
             _features(line, r.stopwords)
             line.label = FURNITURE  # until classified
         lines.append(line)
+    return lines, prefix_dates
+
+
+def _adopt_from_context(lines: list[Line]) -> None:
+    """jusText-style context: lines that are not clearly prose take their neighbours' class."""
+    # A sentence cut by a widget is body when its lower-case continuation follows.
+    for i, line in enumerate(lines):
+        if line.kind == "dangling" and _continuation_follows(lines, i):
+            line.kind = "near-good"
+    # A short prose line joins the body when a neighbour is body (repeated: chains of them).
+    changed = True
+    while changed:
+        changed = False
+        for i, line in enumerate(lines):
+            if line.label == BODY and line.kind == "near":
+                if _is_good(_neighbour(lines, i, -1)) or _is_good(_neighbour(lines, i, 1)):
+                    line.kind = "near-good"
+                    changed = True
+    # A marked-up section heading ("## What happens next") between body paragraphs is part of
+    # the article; unmarked short lines there are more often related-story links.
+    for i, line in enumerate(lines):
+        if line.heading >= 2 and line.label == BODY and line.kind == "short" and 1 <= line.words <= 15:
+            if _is_good(_neighbour(lines, i, -1)) and _is_good(_neighbour(lines, i, 1)):
+                line.kind = "near-good"
+
+
+def clean_text(raw: str, title_hint: str | None = None) -> CleanedText:
+    """Classify every line of a text dump and assemble the article from the body lines."""
+    r = rules()
+    lines, prefix_dates = _read_lines(raw, r)
 
     nonblank = [ln for ln in lines if ln.text]
     long_lines = [ln for ln in nonblank if ln.words >= 12]
@@ -607,30 +636,7 @@ def clean_text(raw: str, title_hint: str | None = None) -> CleanedText:
     for line in nonblank:
         _classify(line, r, use_stopwords)
 
-    # jusText-style context: a short prose line joins the body when a neighbour is body.
-    for line in lines:
-        if line.label == BODY and line.kind == "good":
-            pass
-    # A sentence cut by a widget is body when its lower-case continuation follows.
-    for i, line in enumerate(lines):
-        if line.kind == "dangling" and _continuation_follows(lines, i):
-            line.kind = "near-good"
-    changed = True
-    while changed:
-        changed = False
-        for i, line in enumerate(lines):
-            if line.label == BODY and line.kind == "near":
-                prev, nxt = _neighbour(lines, i, -1), _neighbour(lines, i, 1)
-                if _is_good(prev) or _is_good(nxt):
-                    line.kind = "near-good"
-                    changed = True
-
-    # A marked-up section heading ("## What happens next") between body paragraphs is part of
-    # the article; unmarked short lines there are more often related-story links.
-    for i, line in enumerate(lines):
-        if line.heading >= 2 and line.label == BODY and line.kind == "short" and 1 <= line.words <= 15:
-            if _is_good(_neighbour(lines, i, -1)) and _is_good(_neighbour(lines, i, 1)):
-                line.kind = "near-good"
+    _adopt_from_context(lines)
 
     # Comments: a thread of headers (name + time) after the body started.
     first_body = next((i for i, ln in enumerate(lines) if _is_good(ln)), None)
@@ -638,11 +644,9 @@ def clean_text(raw: str, title_hint: str | None = None) -> CleanedText:
     if first_body is not None:
         cstart = _comment_start(lines, first_body, r)
         if cstart is not None:
-            # Section cues just above the first header ("Sort by ...", "Comments") go with it.
             comments = _extract_comments(lines, cstart, r)
 
-    # Body lines: good and adopted near lines; short (headline-like) lines are furniture
-    # unless they are the dangling half of a sentence split by a furniture block.
+    # Body lines: good and adopted lines, in the segments that make up the article.
     body_idx = [i for i, ln in enumerate(lines) if _is_good(ln)]
     body_idx = _keep_main_segments(lines, body_idx)
     body_set = set(body_idx)
