@@ -90,8 +90,13 @@ def after_quote(toks: list[Token], n: int, lex: Lexicon) -> Attribution | None:
     v = skip_forward(toks, after, lex)
     if v < len(toks) and is_verb(toks[v], lex):
         return Attribution(phrase, toks[v].low)
-    if v < len(toks) and toks[v].text == "," and phrase.kind == "name":
+    if v < len(toks) and toks[v].text == "," and phrase.kind in ("name", "description"):
         # "Zelensky, the president, said" / "Sen. Roger Wicker, R-Miss., chairman of ..., said"
+        # / "one resident, Hanna, 72, said": an apposed name names the described speaker
+        if phrase.kind == "description":
+            named = forward_phrase(toks, v + 1, lex)
+            if named and named[0].kind == "name" and named[1] < len(toks) and toks[named[1]].text == ",":
+                phrase = named[0]
         for w in range(v + 1, min(len(toks), v + 30)):
             if toks[w].kind == "q" or "\n" in toks[w].text:
                 break
@@ -119,6 +124,19 @@ def subject_of(toks: list[Token], v: int, lo: int, lex: Lexicon) -> SpeakerPhras
     phrase = backward_phrase(toks, j, lex)
     if phrase is not None and phrase.start < toks[lo].start:
         return None
+    if phrase is not None and phrase.kind == "name":
+        first = next(n for n in range(lo, j + 1) if toks[n].start >= phrase.start)
+        if first - 2 >= lo and toks[first - 1].low == "and":
+            other = backward_phrase(toks, first - 2, lex)
+            other_words = [t for t in toks[lo : first - 1] if t.start >= (other.start if other else 0) and t.kind == "w"]
+            if (
+                other is not None
+                and other.kind == "name"
+                and other.start >= toks[lo].start
+                and not all(t.low in lex.place_of for t in other_words)  # "Scottish and Southern ..."
+            ):
+                # "Keir Starmer and Emmanuel Macron said": both, so no one speaker
+                return SpeakerPhrase("group", other.start, phrase.end, plural=True)
     if phrase is not None:
         first = next(n for n in range(lo, j + 1) if toks[n].start >= phrase.start)
         if first > lo and toks[first - 1].low in lex.prepositions and not toks[v].low.endswith("ing"):
@@ -158,6 +176,9 @@ def main_subject(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Attributi
     for v in range(hi - 1, lo - 1, -1):
         if is_verb(toks[v], lex) and not toks[v].low.endswith("ing"):
             subj = subject_of(toks, v, lo, lex)
+            if subj is None and v > lo and (toks[v - 1].kind == "q" or toks[v - 1].text == ","):
+                got = forward_phrase(toks, v + 1, lex)  # `"...," said Sybiha, adding that`
+                subj = got[0] if got and got[1] <= hi and toks[v].low not in NOT_INVERTED else None
             if subj is not None:
                 return Attribution(subj, toks[v].low)
     p = lo
@@ -219,10 +240,12 @@ def _is_place(phrase: SpeakerPhrase, toks: list[Token], lex: Lexicon) -> bool:
 def _before_all(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Iterator[Attribution]:
     for v in range(hi - 1, lo - 1, -1):
         tok = toks[v]
-        if tok.low == "according" and v + 1 < hi and toks[v + 1].low == "to":
-            got = forward_phrase(toks, v + 2, lex)
-            if got:
-                yield Attribution(got[0], "according to")
+        for phrase in lex.verb_phrases:  # "according to Maria Keller, ..."
+            words = phrase.split()
+            if [t.low for t in toks[v : v + len(words)]] == words and v + len(words) < hi:
+                got = forward_phrase(toks, v + len(words), lex)
+                if got:
+                    yield Attribution(got[0], phrase)
         if not is_verb(tok, lex):
             continue
         if tok.low.endswith("ing"):

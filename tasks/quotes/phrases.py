@@ -51,7 +51,7 @@ def tokenize(masked: str) -> list[Token]:
 class SpeakerPhrase:
     """How a sentence names whoever speaks: a name, a pronoun or a description."""
 
-    kind: str  # "name" | "pronoun" | "description"
+    kind: str  # "name" | "pronoun" | "description" | "group" ("X and Y said": no one speaker)
     start: int
     end: int
     name_start: int = 0  # for names: the bare name, titles stripped
@@ -203,6 +203,15 @@ def forward_phrase(toks: list[Token], i: int, lex: Lexicon) -> tuple[SpeakerPhra
                     return name, k
             desc.determiner = det
             desc.start = toks[i].start
+            if end + 2 < len(toks) and toks[end + 1].low in ("named", "called") and toks[end + 2].cap:
+                # "a former teacher named Iryna"
+                n = end + 2
+                while n + 1 < len(toks) and toks[n + 1].cap:
+                    n += 1
+                name = name_from(toks, end + 2, n, lex)
+                if name is not None and name.kind == "name":
+                    name.start = toks[i].start
+                    return name, n + 1
             return desc, end + 1
     if det and det not in ("the",):
         return None

@@ -228,16 +228,16 @@ class Resolver:
             if left is None or right is None:
                 continue
             right_phrase, after = right
-            if after < len(toks) and toks[after].text not in ",." and not is_verb(toks[after], lex):
-                continue
+            if after < len(toks) and toks[after].text not in ",.;)" and "\n" not in toks[after].text:
+                continue  # "Asked about Zelensky, the Russian leader replied": no apposition
             pair = (left, right_phrase)
             desc = next((p for p in pair if p.kind == "description" and p.determiner not in INDEFINITE), None)
             name = next((p for p in pair if p.kind == "name"), None)
             if desc is None or name is None or desc.plural:
                 continue
             person = self._add_name(name, subject=False)
-            if desc.role == "organisation":
-                person.is_org = True
+            if desc.role == "organisation" and " of " not in self.body[desc.start : desc.end]:
+                person.is_org = True  # "Helvion, the Swiss maker" (not "the head of the administration")
             self.titled.append((name.start, desc.role, self._country(desc), person))
         # Unnamed people: "a Kremlin spokesman", "one official", "an analyst".
         for n, tok in enumerate(toks):
@@ -334,6 +334,8 @@ class Resolver:
     def resolve(self, phrase: SpeakerPhrase, text: str, in_body: bool) -> tuple[str | None, str | None, str]:
         """(speaker, speaker_entity_id, speaker_surface) for a phrase found in `text`."""
         surface = text[phrase.start : phrase.end]
+        if phrase.kind == "group":
+            return None, None, surface
         if phrase.kind == "name":
             if not self.looks_like_name(phrase, text, in_body):
                 return None, None, surface

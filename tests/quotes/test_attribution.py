@@ -188,3 +188,59 @@ def test_quote_after_a_reported_sentence_is_that_reporters():
     )
     rows = by_text(quotes(text))
     assert rows["Nobody takes it seriously."]["speaker"] == "Dmitry Peskov"
+
+
+@pytest.mark.parametrize(
+    "text, quote, speaker",
+    [
+        (
+            "Putin was quoted by TASS as saying that Russia was \"ready for dialogue.\"",
+            "ready for dialogue.",
+            "Putin",
+        ),
+        (
+            '"It\'s over," one resident, Hanna, 72, said as she stood by her house.',
+            "It's over",
+            "Hanna",
+        ),
+        (
+            "Their coordinator, a former teacher named Iryna, said the drones were a gamble. "
+            '"You hear the buzzing and you just pray," she said.',
+            "You hear the buzzing and you just pray",
+            "Iryna",
+        ),
+        (
+            '"Walking away would be a mistake," Sen. Roger Wicker, R-Miss., chairman of the Armed '
+            "Services Committee, said in a statement.",
+            "Walking away would be a mistake",
+            "Roger Wicker",
+        ),
+        (
+            '"Russia is not interested in peace," said Sybiha, adding that Kyiv would "never accept ultimatums."',
+            "never accept ultimatums.",
+            "Sybiha",
+        ),
+        (
+            'Ukraine condemned Hungarian Foreign Minister Peter Szijjarto, who said Kyiv should accept that "territories are lost."',
+            "territories are lost.",
+            "Peter Szijjarto",
+        ),
+    ],
+)
+def test_harder_attributions(text, quote, speaker):
+    row = by_text(quotes(text))[quote]
+    assert row["speaker"] is not None and speaker in row["speaker"]
+
+
+def test_two_people_saying_it_together_name_no_single_speaker():
+    text = 'Keir Starmer and Emmanuel Macron said they would send a "reassurance force" to Ukraine.'
+    row = quotes(text)[0]
+    assert row["speaker"] is None and row["speaker_surface"] == "Keir Starmer and Emmanuel Macron"
+
+
+def test_fronted_clause_is_not_an_apposition():
+    text = (
+        "Russian President Vladimir Putin spoke on Thursday.\n\n"
+        'Asked whether he would meet Zelensky, the Russian leader replied: "Why not?"'
+    )
+    assert quotes(text)[0]["speaker"] == "Vladimir Putin"
