@@ -31,6 +31,9 @@ from tasks.quotes.phrases import MASK, SpeakerPhrase, Token, is_verb, tokenize
 from tasks.quotes.speakers import Resolver
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+# Longest quote row (characters); the validate stage's quote_chars bound.
+MAX_QUOTE_CHARS = 2000
+MARKS = "\"'“”‘’«»„‟‚‹› "
 
 
 @dataclass
@@ -151,17 +154,19 @@ def find_attributed(
         para = bisect.bisect_right(para_starts, q.open_start) - 1
         if attribution is None and full and not before and s_idx > 0:
             attribution = previous_sentence(toks, starts, sentences[s_idx - 1], lex)
-        f = Found(
-            start,
-            end,
-            not full,
-            attribution.phrase if attribution else None,
-            attribution.verb if attribution else None,
-            paragraph=para,
-            end_paragraph=bisect.bisect_right(para_starts, q.close_start) - 1,
-            starts_paragraph=not text[para_starts[para] : q.open_start].strip(),
-        )
-        found.append(f)
+        for piece_start, piece_end in _pieces(text, start, end):
+            found.append(
+                Found(
+                    piece_start,
+                    piece_end,
+                    not full,
+                    attribution.phrase if attribution else None,
+                    attribution.verb if attribution else None,
+                    paragraph=para,
+                    end_paragraph=bisect.bisect_right(para_starts, q.close_start) - 1,
+                    starts_paragraph=not text[para_starts[para] : q.open_start].strip(),
+                )
+            )
     if resolver is not None:
         for f in found:
             if f.phrase is not None:
@@ -181,6 +186,26 @@ def _inherit(found: list[Found]) -> None:
                 f.inherited = True
         if f.phrase is not None:
             prev = f
+
+
+def _pieces(text: str, start: int, end: int, limit: int = MAX_QUOTE_CHARS) -> list[tuple[int, int]]:
+    """A quote longer than `limit` as consistent rows: one per paragraph, long paragraphs cut
+    after sentences. (The validate stage quarantines an article with a longer quote, taking it
+    for a run-away quote mark.)"""
+    if end - start <= limit:
+        return [(start, end)]
+    out: list[tuple[int, int]] = []
+    for para in re.finditer(r"[^\n]+", text[start:end]):
+        a, b = _trim(text, start + para.start(), start + para.end())
+        while a < b and text[a] in MARKS:  # the mark reopening a continued paragraph
+            a += 1
+        while b - a > limit:
+            cut = max((m.end() for m in re.finditer(r"[.!?…]\s", text[a : a + limit])), default=limit)
+            out.append(_trim(text, a, a + cut))
+            a = _trim(text, a + cut, b)[0]
+        if a < b:
+            out.append((a, b))
+    return [(a, b) for a, b in out if a < b]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -244,3 +244,14 @@ def test_fronted_clause_is_not_an_apposition():
         'Asked whether he would meet Zelensky, the Russian leader replied: "Why not?"'
     )
     assert quotes(text)[0]["speaker"] == "Vladimir Putin"
+
+
+def test_a_speech_longer_than_a_quote_row_allows_is_one_row_per_paragraph():
+    para = "We will rebuild every school and every hospital in this region. " * 12
+    text = f'Zelensky said: "{para}\n\n"{para}\n\n"{para}," he added.'
+    rows = quotes(text)
+    assert len(rows) == 3
+    assert all(len(r["text_normalized"]) <= 2000 for r in rows)
+    assert {r["speaker"] for r in rows} == {"Volodymyr Zelensky"}  # the entities lookup
+    assert all(text[r["start"] : r["end"]] == r["text_normalized"] for r in rows)
+    assert all(not r["text"].startswith('"') for r in rows)
