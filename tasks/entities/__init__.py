@@ -31,6 +31,7 @@ from prefect.cache_policies import NO_CACHE
 from tasks.batch import StageResult, run_stage
 from tasks.entities.catalog import ENTITY_TYPES, TOKEN_RE, Catalog, fold, load_catalog
 from tasks.entities.matcher import auto_entity, cues, detect
+from tasks.entities import model
 from tasks.entities.model import configure, model_mentions
 from tasks.records import Doc
 
@@ -46,29 +47,28 @@ __all__ = [
 ]
 
 
-def find_mentions(text: str) -> list[dict[str, Any]]:
+def find_mentions(text: str, parsed: Any = None) -> list[dict[str, Any]]:
     """Mention rows (entity_id, name, type, surface, start, end, wikidata_id, source).
 
     `text[start:end] == surface` always; mentions never overlap (the longest match wins).
+    `parsed` is the optional model's spaCy Doc for `text` when the caller already has it.
     """
     rows = detect(text)
-    return model_mentions(text, rows, lookup) if _model_on() else rows
+    return model_mentions(text, rows, lookup, parsed) if model.active() else rows
 
 
-def _model_on() -> bool:
-    from tasks.entities import model
-
-    return model.current() is not None
-
-
-def entities_doc(doc: Doc) -> None:
+def entities_doc(doc: Doc, parsed: Any = None) -> None:
     """Fill `doc.mentions` with rows of the entities table for the normalised body."""
-    doc.mentions = [{"article_id": doc.article_id, **row} for row in find_mentions(doc.text_normalized)]
+    doc.mentions = [{"article_id": doc.article_id, **row} for row in find_mentions(doc.text_normalized, parsed)]
 
 
 @task(name="entities", cache_policy=NO_CACHE)
 def entities_batch(docs: list[Doc]) -> StageResult:
-    return run_stage("entities", entities_doc, docs)
+    if not model.active():
+        return run_stage("entities", entities_doc, docs)
+    parsed = model.parse_all([d.text_normalized for d in docs])  # nlp.pipe: one pass for the batch
+    by_doc = {id(d): p for d, p in zip(docs, parsed)}
+    return run_stage("entities", lambda d: entities_doc(d, by_doc.get(id(d))), docs)
 
 
 def catalog_rows(extra_mentions: Iterable[dict[str, Any]] | None = None) -> list[dict[str, Any]]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from tasks.entities import configure, find_mentions
+from tasks.entities import configure, entities_batch, find_mentions, model
 from tasks.entities.model import NerModelError
+from tasks.records import Doc
 
 
 @pytest.fixture
@@ -66,3 +67,26 @@ def test_a_pipeline_without_an_entity_recogniser_is_refused(tmp_path):
     spacy.blank("en").to_disk(tmp_path / "blank")
     with pytest.raises(NerModelError, match="no entity recogniser"):
         configure(str(tmp_path / "blank"))
+
+
+def test_the_batch_parses_with_the_model_once_and_keeps_per_document_rows(ruler_model):
+    texts = ["Vostok SOS said in Kyiv that aid had arrived.", "Kyiv thanked Vostok SOS."]
+    docs = [Doc(source_path=f"{i}", source_format="text", article_id=str(i), text=t, text_normalized=t) for i, t in enumerate(texts)]
+    result = entities_batch.fn(docs)
+    assert [[(m["surface"], m["source"]) for m in d.mentions] for d in result.docs] == [
+        [("Vostok SOS", "model"), ("Kyiv", "catalog")],
+        [("Kyiv", "catalog"), ("Vostok SOS", "model")],
+    ]
+
+
+def test_the_environment_variable_turns_the_model_on(tmp_path, monkeypatch):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "ORG", "pattern": "Vostok SOS"}])
+    nlp.to_disk(tmp_path / "env_model")
+    monkeypatch.setenv(model.MODEL_ENV, str(tmp_path / "env_model"))
+    monkeypatch.setattr(model, "_env_checked", False)
+    monkeypatch.setattr(model, "_nlp", None)
+    try:
+        assert [m["source"] for m in find_mentions("Vostok SOS said in Kyiv that aid had arrived.")] == ["model", "catalog"]
+    finally:
+        configure(None)
