@@ -81,12 +81,17 @@ def after_quote(toks: list[Token], n: int, lex: Lexicon) -> Attribution | None:
     if is_verb(toks[k], lex) and toks[k].low not in NOT_INVERTED:
         got = forward_phrase(toks, k + 1, lex)
         if got and got[0].kind != "pronoun" or got and toks[k].low in ("says", "said"):
-            return Attribution(got[0], toks[k].low)
+            phrase, after = got
+            if phrase.kind == "description":
+                phrase = _apposed_name(toks, after, lex) or phrase
+            return Attribution(phrase, toks[k].low)
         return None
     got = forward_phrase(toks, k, lex)
     if got is None:
         return None
     phrase, after = got
+    if phrase.kind == "description":
+        after = _skip_modifier(toks, after, lex)  # "a spokeswoman for Downing Street said"
     v = skip_forward(toks, after, lex)
     if v < len(toks) and is_verb(toks[v], lex):
         return Attribution(phrase, toks[v].low)
@@ -106,6 +111,26 @@ def after_quote(toks: list[Token], n: int, lex: Lexicon) -> Attribution | None:
                     return Attribution(phrase, toks[v2].low)
     if k > n and toks[k - 1].text in "–—-" and phrase.kind in ("name", "description"):
         return Attribution(phrase, None)  # "'We will rebuild every home' – Zelensky visits ..."
+    return None
+
+
+def _skip_modifier(toks: list[Token], i: int, lex: Lexicon) -> int:
+    """Past a prepositional phrase after a description ("for the foreign ministry"), if any."""
+    if i < len(toks) and toks[i].low in ("for", "of", "at", "from", "in", "with"):
+        n = i + 1
+        while n < len(toks) and n - i <= 6 and toks[n].kind == "w" and not is_verb(toks[n], lex):
+            n += 1
+        return n
+    return i
+
+
+def _apposed_name(toks: list[Token], i: int, lex: Lexicon) -> SpeakerPhrase | None:
+    """The name set after a description: "said the spokesman for the ministry, Oleg Nikolenko"."""
+    i = _skip_modifier(toks, i, lex)
+    if i < len(toks) and toks[i].text == ",":
+        got = forward_phrase(toks, i + 1, lex)
+        if got and got[0].kind == "name" and (got[1] >= len(toks) or toks[got[1]].text in ",.;\n"):
+            return got[0]
     return None
 
 

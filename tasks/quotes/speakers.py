@@ -150,11 +150,11 @@ class Resolver:
         return best
 
     def looks_like_name(self, phrase: SpeakerPhrase, text: str, in_body: bool) -> bool:
-        """A capitalised word that starts a sentence ("Critics said") is only a name if the
+        """A capitalised plural that starts a sentence ("Critics said") is only a name if the
         article also capitalises it mid-sentence, or knows it as an entity."""
         bare = text[phrase.name_start : phrase.name_end]
-        if phrase.titles or len(bare.split()) > 1 or not in_body:
-            return True
+        if phrase.titles or len(bare.split()) > 1 or not in_body or not bare.endswith("s"):
+            return True  # only plural-looking words ("Critics", "Analysts") are in doubt
         if self._mention_at(phrase.name_start, phrase.name_end) is not None or self._lookup(bare):
             return True
         if not self._at_sentence_start(phrase.start):

@@ -255,3 +255,16 @@ def test_a_speech_longer_than_a_quote_row_allows_is_one_row_per_paragraph():
     assert {r["speaker"] for r in rows} == {"Volodymyr Zelensky"}  # the entities lookup
     assert all(text[r["start"] : r["end"]] == r["text_normalized"] for r in rows)
     assert all(not r["text"].startswith('"') for r in rows)
+
+
+@pytest.mark.parametrize(
+    "text, speaker, surface",
+    [
+        ('"We reject these claims," said the spokesman for the foreign ministry, Oleg Nikolenko.', "Oleg Nikolenko", "Oleg Nikolenko"),
+        ('"No comment," a spokeswoman for Downing Street said.', None, "a spokeswoman"),
+        ('Nikolenko told reporters in Kyiv that the talks were "a waste of time".', "Nikolenko", "Nikolenko"),
+    ],
+)
+def test_descriptions_with_modifiers_and_lone_surnames(text, speaker, surface):
+    row = quotes(text)[0]
+    assert (row["speaker"], row["speaker_surface"]) == (speaker, surface)
