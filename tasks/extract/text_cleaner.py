@@ -208,16 +208,29 @@ def word_estimate(text: str) -> int:
     return n
 
 
+_FEATURE_CACHE: dict[str, tuple] = {}
+
+
 def _features(line: Line, stopwords: frozenset[str]) -> None:
-    line.low = line.text.lower()
-    words = _WORD.findall(line.low)
-    line.tokens = frozenset(words)
-    line.words = word_estimate(line.text)
-    if words:
-        line.stop_density = sum(map(stopwords.__contains__, words)) / len(words)
-    line.terminal = bool(_TERMINAL.search(line.text))
-    first = line.text.lstrip("\"'“‘«([ ")
-    line.starts_lower = bool(first) and first[0].islower()
+    """Length, stopword density, end punctuation, case: from the text alone, so cached."""
+    hit = _FEATURE_CACHE.get(line.text)
+    if hit is None:
+        low = line.text.lower()
+        words = _WORD.findall(low)
+        density = sum(map(stopwords.__contains__, words)) / len(words) if words else 0.0
+        first = line.text.lstrip("\"'“‘«([ ")
+        hit = (
+            low,
+            frozenset(words),
+            word_estimate(line.text),
+            density,
+            bool(_TERMINAL.search(line.text)),
+            bool(first) and first[0].islower(),
+        )
+        if len(_FEATURE_CACHE) >= _CLASS_CACHE_MAX:
+            _FEATURE_CACHE.clear()
+        _FEATURE_CACHE[line.text] = hit
+    line.low, line.tokens, line.words, line.stop_density, line.terminal, line.starts_lower = hit
 
 
 def _unwrap(raw_lines: list[str]) -> list[list[str]]:
@@ -327,6 +340,30 @@ def _date_line_uncached(line: Line) -> datetime | None:
     if len(rest_words) <= 6 or ("/" in rest or "|" in rest) and len(rest_words) <= 10:
         return found.value
     return None
+
+
+# Menus, footers and share bars repeat within a page and across pages of a site: a line's class
+# depends only on its text and these flags, so it is computed once per process.
+_CLASS_CACHE: dict[tuple, tuple[str, str, Any]] = {}
+_CLASS_CACHE_MAX = 100_000
+
+
+def clear_caches() -> None:
+    """Forget cached line classes and features (benchmarks time a cold start with this)."""
+    _CLASS_CACHE.clear()
+    _FEATURE_CACHE.clear()
+
+
+def _classify_cached(line: Line, r: Rules, use_stopwords: bool) -> None:
+    key = (line.text, line.link_share > 0.5, line.is_list, use_stopwords)
+    hit = _CLASS_CACHE.get(key)
+    if hit is not None:
+        line.label, line.kind, line.date = hit
+        return
+    _classify(line, r, use_stopwords)
+    if len(_CLASS_CACHE) >= _CLASS_CACHE_MAX:
+        _CLASS_CACHE.clear()
+    _CLASS_CACHE[key] = (line.label, line.kind, line.date)
 
 
 def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
@@ -581,6 +618,9 @@ def _read_lines(raw: str, r: Rules) -> tuple[list[Line], list[datetime]]:
     groups = _unwrap(raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     for idx, group in enumerate(groups):
         raw_line = " ".join(x.strip() for x in group) if len(group) > 1 else group[0]
+        if not raw_line or raw_line.isspace():
+            lines.append(Line(idx, raw_line, "", raw_lines=group))
+            continue
         text, share, is_list, heading = _normalise(raw_line)
         line = Line(idx, raw_line, text, link_share=share, is_list=is_list, heading=heading)
         line.raw_lines = group
@@ -634,7 +674,7 @@ def clean_text(raw: str, title_hint: str | None = None) -> CleanedText:
         sum(ln.stop_density for ln in long_lines) / len(long_lines) >= 0.08
     )
     for line in nonblank:
-        _classify(line, r, use_stopwords)
+        _classify_cached(line, r, use_stopwords)
 
     _adopt_from_context(lines)
 
