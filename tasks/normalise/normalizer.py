@@ -84,6 +84,14 @@ def _changes_for(text: str, start: int, end: int, form: Form) -> Iterator[Change
         yield Change(start, end, published, match_case(published, form.canonical), form.rule)
 
 
+# Characters that end a link or handle: whitespace, brackets and quotes ("[Kiev](https://...)").
+_TOKEN_END = frozenset("()[]<>{}\"“”‘’«»|")
+
+
+def _in_token(ch: str) -> bool:
+    return not ch.isspace() and ch not in _TOKEN_END
+
+
 def protected_spans(text: str) -> list[tuple[int, int]]:
     """Spans of tokens that are links, addresses, handles or hashtags (sorted, non-overlapping)."""
     spans: list[tuple[int, int]] = []
@@ -91,10 +99,10 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
         if spans and mark.start() < spans[-1][1]:
             continue
         start = mark.start()
-        while start > 0 and not text[start - 1].isspace():
+        while start > 0 and _in_token(text[start - 1]):
             start -= 1
         end = mark.end()
-        while end < len(text) and not text[end].isspace():
+        while end < len(text) and _in_token(text[end]):
             end += 1
         spans.append((start, end))
     return spans

@@ -58,6 +58,11 @@ def test_first_names_change_only_with_the_surname_they_belong_to(published, expe
     assert norm(published) == expected
 
 
+def test_link_text_is_prose_and_the_link_target_is_not():
+    published = "[Vladimir Zelenskyy](https://example.com/zelenskyy-kiev) in (Kiev)"
+    assert norm(published) == "[Volodymyr Zelensky](https://example.com/zelenskyy-kiev) in (Kyiv)"
+
+
 def test_a_paragraph_break_does_not_join_a_first_name_to_a_surname():
     assert norm("He met Vladimir\n\nZelensky spoke") == "He met Vladimir\n\nZelensky spoke"
 
