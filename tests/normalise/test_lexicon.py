@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -202,3 +205,18 @@ def test_an_exception_that_is_a_whole_variant_is_refused(tmp_path):
     )
     with pytest.raises(LexiconError, match="never change"):
         load_lexicon(path)
+
+
+def test_another_lexicon_can_be_chosen_by_environment(tmp_path):
+    path = _write(
+        tmp_path,
+        """
+        version: "9.9.9"
+        entries:
+          - {id: kyiv, type: city, canonical: Kyiv, variants: [Kiev]}
+        """,
+    )
+    env = {**os.environ, "NEWSETL_LEXICON": str(path)}
+    code = "import tasks.normalise as n; print(n.LEXICON_VERSION, n.normalize_text('Kiev, Odessa').text)"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "9.9.9 Kyiv, Odessa"
