@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from datasketch import MinHash, MinHashLSH
 
@@ -34,9 +38,32 @@ def fold(text: str) -> str:
     return text.replace("’", "'").replace("‘", "'").lower()
 
 
+@lru_cache(maxsize=1)
+def _spelling() -> tuple[int, tuple[tuple[str, str], ...]]:
+    data = yaml.safe_load((Path(__file__).parent / "spelling.yaml").read_text(encoding="utf-8"))
+    rules = sorted(((r["from"], r["to"]) for r in data["suffixes"]), key=lambda r: -len(r[0]))
+    return int(data["min_length"]), tuple(rules)
+
+
+@lru_cache(maxsize=65536)
+def spell(word: str) -> str:
+    """One spelling for British and American variants: recognise/recognize, defence/defense."""
+    min_length, rules = _spelling()
+    if len(word) >= min_length:
+        for old, new in rules:
+            if word.endswith(old):
+                return word[: -len(old)] + new
+    return word
+
+
 def segments(text: str) -> list[list[str]]:
     """Word lists of the runs between ellipses and editorial brackets."""
-    return [w for w in (_WORD.findall(seg) for seg in _SEGMENT_BREAK.split(fold(text))) if w]
+    out = []
+    for seg in _SEGMENT_BREAK.split(fold(text)):
+        words = [spell(w) for w in _WORD.findall(seg)]
+        if words:
+            out.append(words)
+    return out
 
 
 def shingles(text: str) -> set[str]:
@@ -148,11 +175,16 @@ def cluster_quotes(rows: list[dict[str, Any]]) -> None:
             continue
         else:
             needle = f" {folded[i]} "
-            rarest = min(folded[i].split(), key=lambda w: len(word_rows[w]))
+            words = folded[i].split()
+            rarest = min(words, key=lambda w: len(word_rows[w]))
             hosts = {
                 j: 1.0
                 for j in word_rows[rarest]
-                if keys[j] == keys[i] and len(folded[j]) > len(folded[i]) and needle in f" {folded[j]} "
+                if keys[j] == keys[i]
+                and len(folded[j]) > len(folded[i])
+                and needle in f" {folded[j]} "
+                # one word ("Never") is too common to link reports from different articles
+                and (len(words) > 1 or rows[j].get("article_id") == rows[i].get("article_id"))
             }
         if hosts:
             article = rows[i].get("article_id")

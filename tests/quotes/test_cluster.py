@@ -110,3 +110,34 @@ def test_seed_reports_cluster_within_articles_not_across(dev_docs):
     assert text_of["unrealistic objective."]["quote_cluster_id"] == next(
         r["quote_cluster_id"] for r in rows if r["text"].startswith("We want, like you")
     )
+
+
+def test_three_outlets_reporting_one_statement_share_a_cluster():
+    from tasks.entities import entities_doc
+    from tasks.normalise import normalise_doc
+    from tasks.quotes import quotes_doc
+    from tasks.records import Doc
+
+    outlets = {
+        "rt": 'Zelensky said: "Kiev will never recognize these territories as Russian. We will return them '
+        'by diplomacy, not by weapons, because the people are most important."',
+        "lbc": "“Kyiv will never recognise these territories as Russian,” Mr Zelenskyy said. “We will return "
+        "them by diplomacy, not by weapons …”",
+        "kp": 'Volodymyr Zelenskyy said Ukraine would return the land "by diplomacy, not by weapons, because the '
+        'people are most important."',
+        "other": '"We will never recognise the annexation of Crimea," Zelensky said in 2019.',
+    }
+    rows = []
+    for name, text in outlets.items():
+        doc = Doc(source_path=name, source_format="text", text=text, article_id=name)
+        normalise_doc(doc)
+        entities_doc(doc)
+        quotes_doc(doc)
+        rows += doc.quotes
+    cluster_quotes(rows)
+    by_article = {}
+    for r in rows:
+        by_article.setdefault(r["article_id"], []).append(r["quote_cluster_id"])
+    rt = set(by_article["rt"])
+    assert set(by_article["lbc"]) <= rt and set(by_article["kp"]) <= rt
+    assert not set(by_article["other"]) & rt
