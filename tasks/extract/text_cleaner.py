@@ -460,6 +460,7 @@ def _is_good(line: Line | None) -> bool:
 # --- comments -------------------------------------------------------------------------------
 
 
+_INITIAL_END = re.compile(r"\b[A-Z]\.$")  # "Andrew P." ends with an initial, not a sentence
 _TIMEISH = re.compile(r"\d|ago\b|now\b|yesterday")
 
 
@@ -485,7 +486,7 @@ def _comment_header(lines: list[Line], i: int, r: Rules) -> tuple[str | None, st
     if (
         nxt is not None
         and 1 <= len(name.split()) <= 5
-        and (says or not lines[i].terminal and lines[i].label != FURNITURE)
+        and (says or (not lines[i].terminal or _INITIAL_END.search(name)) and lines[i].label != FURNITURE)
         and r.comment_time_line.fullmatch(lines[nxt].text)
     ):
         return _clean_author(name), r.comment_time_line.fullmatch(lines[nxt].text).group("time"), nxt - i + 1
@@ -978,8 +979,10 @@ def _outlet(lines: list[Line], r: Rules, title_idx: int | None) -> str | None:
     votes: dict[str, int] = {}
     for name, needle, fold in r.outlet_needles:
         hay = lower if fold else blob
-        if needle in hay and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", hay):
-            votes[name] = votes.get(name, 0) + 1
+        if needle in hay:
+            hits = len(re.findall(rf"(?<!\w){re.escape(needle)}(?!\w)", hay))
+            if hits:
+                votes[name] = votes.get(name, 0) + hits
     if votes:
         return max(votes, key=lambda k: votes[k])
     if title_idx is not None:
