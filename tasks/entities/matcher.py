@@ -61,7 +61,9 @@ class Cues:
     locatives: frozenset[str]
     place_suffixes: tuple[str, ...]
     admin_words: frozenset[str]
-    outlet_leads: tuple[tuple[str, ...], ...]
+    org_leads: tuple[tuple[str, ...], ...]
+    person_nouns: frozenset[str]
+    name_openers: frozenset[str]
     speech_after: frozenset[str]
     speech_before: tuple[tuple[str, ...], ...]
     not_names: frozenset[str]
@@ -89,7 +91,9 @@ def cues() -> Cues:
         locatives=words("locative_prepositions"),
         place_suffixes=tuple(sorted({fold(s) for s in raw.get("place_suffixes") or []}, key=len)),
         admin_words=words("admin_words_after"),
-        outlet_leads=phrases("outlet_leads"),
+        org_leads=phrases("org_leads"),
+        person_nouns=words("person_nouns"),
+        name_openers=words("name_openers"),
         speech_after=words("speech_cues_after"),
         speech_before=phrases("speech_cues_before"),
         not_names=words("not_names") | frozenset(STOP_WORDS),
@@ -380,6 +384,16 @@ class _RuleContext:
         self.surnames: dict[str, Entity | None] = {}
         self.acronyms: dict[str, Entity] = {}
         self.catalog_by_end = {m.end_tok: m for m in catalog_mentions}
+        self.orgs = [m for m in catalog_mentions if m.entity.type == "ORG"]
+
+    def initials_of(self, acronym: str) -> Entity | None:
+        """"RUSI" after "Royal United Services Institute": an unexplained acronym spelling the
+        initials of an organisation named earlier in the article is that organisation."""
+        for m in self.orgs:
+            words = [w for w in self.t.toks[m.start_tok : m.end_tok] if w[0].isupper() and w.isalpha()]
+            if len(words) >= 2 and "".join(w[0] for w in words) == acronym:
+                return m.entity
+        return None
 
     def add_surname(self, surname: str, entity: Entity) -> None:
         """Map a surname to its person; a surname two people share maps to None (ambiguous)."""
@@ -391,8 +405,8 @@ class _RuleContext:
         t, cue = self.t, self.cue
         while a < b:
             word = fold(t.toks[a])
-            if word in cue.not_names and word not in cue.titles:
-                a += 1
+            if word in cue.not_names and word not in cue.titles and not (word in cue.name_openers and a + 1 < b):
+                a += 1  # "The", "Monday"; but "Central Election Commission" keeps "Central"
                 continue
             if a < b and t.sentence_initial(a) and self.is_common(a) and word not in cue.titles:
                 a += 1
@@ -461,22 +475,52 @@ class _RuleContext:
         for k, w in enumerate(words[1:], 1):
             if w in PLACE_OF:  # "Jeanne Shaheen of New Hampshire": a name ends before "of"
                 return self.segments(a, a + k) + self.segments(a + k + 1, b)
-        if self.prev_is_title(a):
-            return [(a, b, "PERSON")]
-        if n >= 2 and words[0] in cue.first_names:
-            return [(a, b, "PERSON")]
-        if 2 <= n <= 3 and self.name_shaped(a, b) and self.speech_nearby(a, b):
-            return [(a, b, "PERSON")]
-        if n == 1 and self.place_context(a):
-            return [(a, b, "GPE")]
-        if self.outlet_context(a, b):
+        if self.org_context(a, b):
             return [(a, b, "ORG")]
+        if n <= 3 and self.place_context(a, b):
+            return [(a, b, "GPE")]
+        if n == 1:
+            person = self.prev_is_title(a) or (self.person_noun_before(a) and words[0] in cue.first_names)
+            return [(a, b, "PERSON" if person else None)]
+        shaped = self.name_shaped(a, b)
+        if self.prev_is_title(a) or (shaped and self.person_noun_before(a)):
+            return [(a, b, "PERSON")]
+        if words[0] in cue.first_names and n <= 4:
+            return [(a, b, "PERSON")]
+        if n <= 3 and shaped and (self.speech_nearby(a, b) or self.described_as_person(b)):
+            return [(a, b, "PERSON")]
         return [(a, b, None)]
 
-    def outlet_context(self, a: int, b: int) -> bool:
-        """"the newspaper Kommersant", "in an interview with Table.Briefings": a publication."""
+    def person_noun_before(self, a: int) -> bool:
+        """"high jumper Yaroslava Mahuchikh", "his wife, Inna": a lower-case word for a person."""
+        prev = self.t.prev_words(a, 2)
+        if prev and prev[-1] == "," and len(prev) == 2:
+            prev = prev[:1]
+        return bool(prev) and prev[-1] in self.cue.person_nouns and self.t.toks[a - 1 - (self.t.toks[a - 1] == ",")].islower()
+
+    def described_as_person(self, b: int) -> bool:
+        """"Danielle Bell, who heads...", "Matthias Schmale, the UN resident coordinator, ..."."""
+        t, j = self.t, b
+        if j + 1 >= t.n or t.toks[j] != "," or not t.joined(j - 1):
+            return False
+        if fold(t.toks[j + 1]) == "who":
+            return True
+        if fold(t.toks[j + 1]) not in {"a", "an", "the", "his", "her"}:
+            return False
+        for k in range(j + 2, min(j + 9, t.n)):
+            word = fold(t.toks[k])
+            if word in {",", ".", ";", "(", ")"}:
+                return False
+            if word in self.cue.person_nouns or (word in self.cue.titles and word not in {"state", "national", "security", "first"}):
+                return True
+        return False
+
+    def org_context(self, a: int, b: int) -> bool:
+        """"the newspaper Kommersant", "monitor OVD-Info", "an interview with Table.Briefings"."""
         t = self.t
-        for phrase in self.cue.outlet_leads:
+        if a == 0 or not t.toks[a - 1].islower():
+            return False
+        for phrase in self.cue.org_leads:
             if t.prev_words(a, len(phrase)) == phrase and t.toks[a - 1].islower():
                 return True
         one_word = all(t.tight(k) for k in range(a, b - 1))
@@ -493,8 +537,11 @@ class _RuleContext:
         return len(prev) == 2 and prev[-1] == "." and prev[0] in self.cue.titles
 
     def name_shaped(self, a: int, b: int) -> bool:
-        """Words like "Olena" and "Kovalenko": a capital then lower case, no acronyms or digits."""
-        return all(w.isalpha() and w[0].isupper() and w[1:].islower() for w in self.t.toks[a:b])
+        """Words like "Olena" and "Kovalenko": a capital then lower case, no acronyms, digits or
+        function words ("Reporters Without Borders")."""
+        return all(
+            w.isalpha() and w[0].isupper() and w[1:].islower() and fold(w) not in STOP_WORDS for w in self.t.toks[a:b]
+        )
 
     def speech_nearby(self, a: int, b: int) -> bool:
         """A reporting verb or an age right after the name ("X said", "X, 54,"), or "according to X"."""
@@ -514,19 +561,18 @@ class _RuleContext:
                 return True
         return False
 
-    def place_context(self, a: int) -> bool:
-        """"the village of X", "near Xivka", "X district": a lone unknown name that is a place."""
+    def place_context(self, a: int, b: int) -> bool:
+        """"the village of Huta Mezhyhirska", "near Xivka", "X district": an unknown place name."""
         t = self.t
-        if a + 1 < t.n and t.joined(a) and t.toks[a + 1].islower() and fold(t.toks[a + 1]) in self.cue.admin_words:
+        if b < t.n and t.joined(b - 1) and t.toks[b].islower() and fold(t.toks[b]) in self.cue.admin_words:
             return True
-        return self._lead_or_suffix(a)
-
-    def _lead_or_suffix(self, a: int) -> bool:
         for phrase in self.cue.place_leads:
-            if self.t.prev_words(a, len(phrase)) == phrase:
+            if t.prev_words(a, len(phrase)) == phrase:
                 return True
-        prev = self.t.prev_words(a, 1)
-        word = fold(self.t.toks[a])
+        if b - a != 1:
+            return False
+        prev = t.prev_words(a, 1)
+        word = fold(t.toks[a])
         return bool(prev) and prev[0] in self.cue.locatives and word.endswith(self.cue.place_suffixes) and len(word) > 4
 
 
@@ -559,6 +605,8 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
                 continue
             mention = _rule_mention(t, ctx, start, end, type_, absorbed)
             rule_mentions.append(mention)
+            if type_ == "ORG":
+                ctx.orgs.append(mention)
             if type_ == "PERSON":
                 ctx.add_surname(fold(t.toks[end - 1]), mention.entity)
 
@@ -586,11 +634,19 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
         ):  # "Russian Navy", "Ukrainian Parliament"
             rule_mentions.append(_rule_mention(t, ctx, k, k + 1, "ORG", absorbed))
             continue
-        if t.headline_case(k) or t.sentence_initial(k) or hint is not None and hint != "GPE":
+        if t.headline_case(k) or t.sentence_initial(k):
             continue
-        if hint == "GPE" or _listed_after_place(t, k, places):
-            rule_mentions.append(_rule_mention(t, ctx, k, k + 1, "GPE", absorbed))
-            places.add(k + 1)
+        if hint is None and _listed_after_place(t, k, places):
+            hint = "GPE"
+        if hint is None and _is_upper(t.toks[k]) and len(t.toks[k]) > 1:
+            hint = "ORG" if ctx.initials_of(t.toks[k]) is not None else None
+            if hint:
+                rule_mentions.append(Mention(k, k + 1, ctx.initials_of(t.toks[k]), "rule"))
+                continue
+        if hint is not None:
+            rule_mentions.append(_rule_mention(t, ctx, k, k + 1, hint, absorbed))
+            if hint == "GPE":
+                places.add(k + 1)
     catalog_mentions[:] = [m for m in catalog_mentions if id(m) not in absorbed]
     return rule_mentions
 
@@ -609,8 +665,8 @@ def _rule_mention(t: _Text, ctx: _RuleContext, a: int, b: int, type_: str, absor
         before = ctx.catalog_by_end.get(a)
         if ORDINAL.match(t.toks[a - 1]):
             a -= 1  # "93rd Mechanized Brigade"
-        elif before is not None and before.entity.type in {"NORP", "GPE"} and id(before) not in absorbed:
-            a = before.start_tok  # "Ukrainian Air Force", "Kyiv City Council"
+        elif before is not None and before.entity.type in {"NORP", "GPE", "ORG"} and id(before) not in absorbed:
+            a = before.start_tok  # "Ukrainian Air Force", "Kyiv City Council", "UN Monitoring Mission"
             absorbed.add(id(before))
     return _make_rule_mention(t, ctx, a, b, type_)
 

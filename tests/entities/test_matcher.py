@@ -107,6 +107,10 @@ def test_unknown_people_need_a_cue_and_keep_one_id_per_article():
         ("said Sen. Jeanne Shaheen of New Hampshire", "Jeanne Shaheen"),
         ("Olena Kovalenko, 54, teaches maths.", "Olena Kovalenko"),
         ("Qatari Minister of State Lolwah al-Khater said talks would continue.", "Lolwah al-Khater"),
+        ("The award went to conductor Oksana Lyniv in Vienna.", "Oksana Lyniv"),
+        ("The report was written by Danielle Bell, who heads the mission.", "Danielle Bell"),
+        ("He appealed to Matthias Schmale, the UN resident coordinator, for help.", "Matthias Schmale"),
+        ("He is survived by his wife, Inna, and four sons.", "Inna"),
     ],
 )
 def test_titles_given_names_and_ages_mark_people(text, surface):
@@ -124,7 +128,9 @@ def test_titles_given_names_and_ages_mark_people(text, surface):
         ("fighting near the villages of Oleshnya and Hornal", "Hornal", "GPE"),
         ("a strike on the Solomianskyi district of the capital", "Solomianskyi", "GPE"),
         ("Security Council Secretary Sergei Shoigu said Russia would respond.", "Security Council", "ORG"),
-        ("He told the daily Kommersant on Monday.", "Kommersant", "ORG"),
+        ("He told the daily Vedomosti on Monday.", "Vedomosti", "ORG"),
+        ("Police detained 80 people, according to the monitor OVD-Inform.", "OVD-Inform", "ORG"),
+        ("Russia's Central Election Commission barred him.", "Central Election Commission", "ORG"),
         ("protesters gathered on Vasyl Stus Street", "Vasyl Stus Street", "LOC"),
         ("Chief of the General Staff Valery Gerasimov visited the front.", "General Staff", "ORG"),
         ("The Russian Navy withdrew its ships.", "Russian Navy", "ORG"),
@@ -166,6 +172,18 @@ def test_facilities_keep_their_generic_head():
 def test_context_words_in_brackets_are_required_but_not_part_of_the_mention():
     assert spans("Trump told Time magazine") == [("Trump", "PERSON", "person:donald-trump"), ("Time", "ORG", "org:time")]
     assert spans("Time will tell.") == []
+
+
+def test_an_acronym_spelling_an_earlier_organisation_links_to_it():
+    text = "Analysts at the Kharkiv Regional Defence Council said so. Later the KRDC said more."
+    rows = find_mentions(text)
+    assert [m["surface"] for m in rows] == ["Kharkiv Regional Defence Council", "KRDC"]
+    assert rows[0]["entity_id"] == rows[1]["entity_id"]
+    assert [m for m in find_mentions("The KRDC said more.") if m["source"] == "rule"] == []
+
+
+def test_a_stop_word_inside_keeps_a_name_from_looking_like_a_person():
+    assert find_mentions("Journalists Against Censorship said the arrests were illegal.") == []
 
 
 def test_an_acronym_given_in_brackets_links_later_uses():
