@@ -37,7 +37,8 @@ RUN_CONNECTORS = CONNECTORS | {"and", "&"}
 REGION_WORDS = {"region", "regions", "regional", "oblast", "oblasts", "province", "provinces"}
 PLURAL_REGION_WORDS = {"regions", "oblasts", "provinces"}
 LIST_GLUE = {",", "and", "or", "&", "the", "as", "well"}
-MAX_RULE_TOKENS = 6
+MAX_RULE_TOKENS = 6  # longest rule-made name
+MAX_RUN_TOKENS = 16  # a longer capitalised stretch is a heading or shouting, not a name
 
 
 @dataclass
@@ -594,7 +595,7 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
         a = ctx.strip_leading(a0, b)
         if a >= b:
             continue
-        if t.headline_case(a):
+        if t.headline_case(a) or b - a > MAX_RUN_TOKENS:
             singles.extend((k, None) for k in range(a, b))  # title case says nothing: links only
             continue
         for start, end, type_ in ctx.segments(a, b):

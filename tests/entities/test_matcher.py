@@ -202,3 +202,9 @@ def test_ids_are_deterministic_across_texts():
 def test_empty_and_whitespace_texts_have_no_mentions():
     assert find_mentions("") == []
     assert find_mentions(" \n\n ") == []
+
+
+def test_long_capitalised_stretches_neither_crash_nor_become_names():
+    assert find_mentions("Big and " * 5000 + "Small.") == []
+    shouting = "OFFICIALS SAID THE KREMLIN WOULD MEET TRUMP IN ALASKA AND EVERYONE AGREED WITH THE PLAN TODAY."
+    assert [m["surface"] for m in find_mentions(shouting)] == ["KREMLIN", "TRUMP", "ALASKA"]
