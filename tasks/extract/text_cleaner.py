@@ -837,6 +837,8 @@ def _candidates_above(lines: list[Line], start: int, r: Rules, limit: int) -> li
             continue
         if line.is_list and line.words >= 6 and not found:
             continue  # key-point bullets under the headline
+        if line.label == BODY and line.kind == "short" and line.words < 4 and not found:
+            continue  # "Read in app", "Share full article": widget labels under the headline
         if _headline_text(line, r) is not None:
             found.append(line.index)
             continue
@@ -873,7 +875,7 @@ def _find_title(
     candidates: list[int] = []
     anchors = [i for i in range(first_body) if lines[i].label == META]
     for a in reversed(anchors):
-        candidates = _candidates_above(lines, a - 1, r, limit=5)
+        candidates = _candidates_above(lines, a - 1, r, limit=12)
         candidates = [c for c in candidates if lines[c].words >= 4]
         if candidates:
             break
