@@ -13,12 +13,13 @@ from datetime import datetime
 from typing import Any
 
 import lxml.html
-from lxml import etree
 import trafilatura
+from lxml import etree
 from trafilatura.utils import load_html
 
+from tasks.extract.dates import find_date
 from tasks.extract.html_meta import PageMeta, page_comments, page_meta
-from tasks.extract.text_cleaner import CleanedText, clean_text, rules
+from tasks.extract.text_cleaner import CleanedText, _is_byline, clean_text, rules
 
 # The fast result is retried with trafilatura's fallback extractors (readability, jusText) when
 # it is thin: under this many words, or under this share of the words the page has in <p>
@@ -62,22 +63,32 @@ def _run(html: Any, url: str | None, fast: bool) -> Any:
 
 
 def _paragraphs(text: str | None) -> list[str]:
-    """trafilatura's lines, minus furniture lines its DOM rules let through."""
+    """trafilatura's lines, minus furniture lines its DOM rules let through, and bylines or
+    datelines it keeps at the top of the text."""
     if not text:
         return []
     r = rules()
-    out = []
+    out: list[str] = []
     for line in text.split("\n"):
-        s = re.sub(r"\s+", " ", line).strip()
+        s = " ".join(line.split())
         if not s:
             continue
         words = len(s.split())
         if words <= 25 and (
-            r.furniture_prefix.match(s) or r.player_line.fullmatch(s) or r.furniture_line.fullmatch(s)
+            r.furniture_prefix.match(s)
+            or (words <= 15 and r.furniture_line.fullmatch(s))
+            or (words <= 16 and r.player_line.fullmatch(s))
         ):
+            continue
+        if len(out) < 3 and words <= 20 and (_is_byline(s, r) or _dateline(s)):
             continue
         out.append(s)
     return out
+
+
+def _dateline(s: str) -> bool:
+    found = find_date(s)
+    return found is not None and len((s[: found.start] + s[found.end :]).split()) <= 4
 
 
 _BLOCK_TAGS = {

@@ -77,3 +77,9 @@ def test_description_only_in_meta_tags_is_not_added():
             f'<script type="application/ld+json">{ld}</script>')
     art = "<article><h1>Border crossing to reopen</h1>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</article>"
     assert extract_html(page(art, head)).paragraphs == PARAS
+
+
+def test_byline_and_dateline_at_the_top_of_the_text_are_metadata():
+    art = ("<article><h1>Border crossing to reopen</h1><p>By Anna Kowalska</p><p>4 March 2025, 09:12</p>"
+           + "".join(f"<p>{p}</p>" for p in PARAS) + "</article>")
+    assert extract_html(page(art)).paragraphs == PARAS
