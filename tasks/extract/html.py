@@ -19,7 +19,7 @@ from trafilatura.utils import load_html
 
 from tasks.extract.dates import find_date
 from tasks.extract.html_meta import PageMeta, page_comments, page_meta
-from tasks.extract.text_cleaner import CleanedText, _is_byline, clean_text, rules
+from tasks.extract.text_cleaner import CleanedText, byline_name, clean_text, rules
 
 # The fast result is retried with trafilatura's fallback extractors (readability, jusText) when
 # it is thin: under this many words, or under this share of the words the page has in <p>
@@ -80,7 +80,7 @@ def _paragraphs(text: str | None) -> list[str]:
             or (words <= 16 and r.player_line.fullmatch(s))
         ):
             continue
-        if len(out) < 3 and words <= 20 and (_is_byline(s, r) or _dateline(s)):
+        if len(out) < 3 and words <= 20 and (byline_name(s, r) or _dateline(s)):
             continue
         out.append(s)
     return out

@@ -297,7 +297,8 @@ class CleanedText:
 # --- classification -------------------------------------------------------------------------
 
 
-def _is_byline(text: str, r: Rules) -> str | None:
+def byline_name(text: str, r: Rules) -> str | None:
+    """The author(s) when `text` is a byline ("By A and B", "A in Kyiv"), else None."""
     if len(text.split()) > 26:
         return None
     m = next((m for b in r.byline if (m := b.fullmatch(text))), None) or r.byline_located.fullmatch(text)
@@ -378,7 +379,7 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
         line.label, line.kind = FURNITURE, "player"
         return
     if line.words <= 14 and _date_line(line) is not None:
-        line.label, line.kind = META, "byline" if _is_byline(t, r) else "date"
+        line.label, line.kind = META, "byline" if byline_name(t, r) else "date"
         return
     if line.words <= 15 and r.furniture_line.fullmatch(t):
         line.label, line.kind = FURNITURE, "menu"
@@ -408,7 +409,7 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
     if line.words <= 10 and " " in t and r.agency_credit.fullmatch(t):
         line.label, line.kind = META, "credit"
         return
-    author = _is_byline(t, r) if line.words <= 26 else None
+    author = byline_name(t, r) if line.words <= 26 else None
     if author:
         line.label, line.kind = META, "byline"
         return
@@ -730,9 +731,9 @@ def clean_text(raw: str, title_hint: str | None = None) -> CleanedText:
 
     # Metadata from the header zone and the furniture.
     author = (
-        next((_is_byline(ln.text, r) for ln in lines[:first_body] if ln.kind == "byline"), None)
+        next((byline_name(ln.text, r) for ln in lines[:first_body] if ln.kind == "byline"), None)
         or _name_next_to_date(lines, first_body, title_idx, r)
-        or next((_is_byline(ln.text, r) for ln in lines if ln.kind == "byline"), None)
+        or next((byline_name(ln.text, r) for ln in lines if ln.kind == "byline"), None)
     )
     published = _published_at(lines, first_body, prefix_dates)
     outlet = _outlet(lines, r, title_idx)
