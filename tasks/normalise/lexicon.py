@@ -20,9 +20,9 @@ import yaml
 LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
 
 APOSTROPHES = "'’ʼ‘"
-# A letter or digit, but not the modifier-letter apostrophe (ʼ), which Python counts as a letter:
-# "Kievʼs" is a possessive like "Kiev's".
-WORD = "[^\\W\u02bc]"
+# A letter or digit. Not the underscore (markdown emphasis: _Kiev_) nor the modifier-letter
+# apostrophe (ʼ), which Python counts as a letter: "Kievʼs" is a possessive like "Kiev's".
+WORD = "[^\\W_\u02bc]"
 DASHES = "-‐‑–"
 # Whitespace between two words of a name: any run, but never a paragraph break.
 _SEP = r"(?:[^\S\n]*\n[^\S\n]*|[^\S\n]+)"

@@ -30,6 +30,7 @@ def norm(text: str) -> str:
         ("“Kiev”", "“Kyiv”"),
         ("Ivano-Frankovsk", "Ivano-Frankivsk"),
         ("L’vov", "Lviv"),
+        ("_Kiev_ and *Kharkov*", "_Kyiv_ and *Kharkiv*"),
     ],
 )
 def test_case_possessives_and_punctuation_are_kept(published, expected):
