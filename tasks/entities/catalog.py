@@ -181,7 +181,28 @@ def load_catalog() -> Catalog:
     """catalog.yaml, plus any spelling the normalisation lexicon knows that it does not list yet."""
     entries = yaml.safe_load(_data_text("catalog.yaml"))
     lexicon = _read_lexicon()
-    return Catalog(with_lexicon(entries, lexicon) if lexicon else entries)
+    if lexicon:
+        entries = with_lexicon(entries, lexicon)
+    return Catalog(with_region_forms(entries))
+
+
+REGION_HEADS = ("Oblast", "Region", "Province")
+
+
+def with_region_forms(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every spelling of a city also names its oblast with a capitalised head: "Kharkov Oblast"."""
+    ids = {raw.get("id") or entity_id_for(raw["type"], raw["name"]): k for k, raw in enumerate(entries)}
+    out = [dict(raw) for raw in entries]
+    for raw in entries:
+        target = ids.get(raw.get("region") or "")
+        if target is None:
+            continue
+        region = out[target]
+        have = {fold(a) for a in [region["name"], *(region.get("aliases") or [])]}
+        spellings = [raw["name"], *(a for a in raw.get("aliases") or [] if "[" not in a)]
+        extra = [f"{s} {head}" for s in spellings for head in REGION_HEADS if fold(f"{s} {head}") not in have]
+        region["aliases"] = [*(region.get("aliases") or []), *extra]
+    return out
 
 
 LEXICON_PLACE_TYPES = {"city": "GPE", "town": "GPE", "village": "GPE", "region": "GPE", "river": "LOC", "landmark": "LOC"}

@@ -103,3 +103,10 @@ def test_every_lexicon_spelling_links_to_the_same_entity_as_its_canonical_form()
 def test_fold_ignores_case_accents_and_curly_apostrophes():
     assert fold("Türkiye") == fold("turkiye")
     assert fold("People’s") == "people's"
+
+
+def test_each_city_spelling_with_a_capitalised_head_names_its_oblast():
+    for name in ("Kharkov Oblast", "Kharkow Region", "Odessa Province", "Nikolaev Oblast", "Kiev Region", "Rostov Region"):
+        hit = lookup(name)
+        assert hit is not None and hit["name"].endswith("Oblast"), name
+    assert lookup("Kherson")["entity_id"] == "gpe:kherson"
