@@ -46,6 +46,8 @@ class LexiconError(ValueError):
 
 def key(text: str, fold: bool = True) -> str:
     """The form two spellings share when the matcher treats them as the same."""
+    if text.isascii() and text.isalpha():  # the common case: one plain word
+        return text.lower() if fold else text
     text = _KEY_APOS.sub("'", text)
     text = _KEY_DASH.sub("-", text)
     text = _KEY_SPACE.sub(" ", text).strip()

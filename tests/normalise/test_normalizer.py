@@ -272,3 +272,8 @@ def test_modifier_letter_apostrophe_is_a_possessive_not_a_letter():
 def test_titles_before_a_namesake_surname_count_only_when_capitalised():
     assert norm("Major Lvov said") == "Major Lvov said"
     assert norm("a major Lvov street") == "a major Lviv street"
+
+
+def test_apostrophes_inside_a_variant_may_be_any_apostrophe():
+    for apostrophe in "'’ʼ‘":
+        assert norm(f"Zaporozh{apostrophe}ye") == "Zaporizhzhia"
