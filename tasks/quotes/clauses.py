@@ -45,8 +45,7 @@ def sentence_spans(masked: str, text: str, quotes: list[QuoteSpan], lex: Lexicon
         cuts.add(m.start())
         cuts.add(m.end())
     for m in re.finditer(r"[.!?…]+(?=\s+[A-Z\x01\d(\[“\"‘'])", masked):
-        before = masked[: m.start()]
-        word = re.search(r"([\w.]+)$", before)
+        word = re.search(r"([\w.]+)$", masked[max(0, m.start() - 40) : m.start()])
         if m.group(0) == "." and word:
             w = word.group(1).lower()
             if w in lex.abbreviations or (len(w) == 1 and w.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", w):
@@ -258,7 +257,12 @@ def before_quote(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Attributi
 def _is_place(phrase: SpeakerPhrase, toks: list[Token], lex: Lexicon) -> bool:
     if phrase.kind != "name" or phrase.titles:
         return False
-    words = [t for t in toks if phrase.name_start <= t.start < phrase.name_end and t.kind == "w"]
+    i = bisect.bisect_left(toks, phrase.name_start, key=lambda t: t.start)
+    words = []
+    while i < len(toks) and toks[i].start < phrase.name_end:
+        if toks[i].kind == "w":
+            words.append(toks[i])
+        i += 1
     return bool(words) and all(t.low in lex.place_of for t in words)
 
 

@@ -66,15 +66,17 @@ class Resolver:
             (m for m in mentions if m.get("start") is not None and m.get("end") is not None),
             key=lambda m: (m["start"], m["end"]),
         )
+        self._mention_starts = [m["start"] for m in self.mentions]
         self.lookup = lookup
         self._lookup_cache: dict[str, dict | None] = {}
         self.persons: list[Person] = []
         self.titled: list[tuple[int, str | None, str | None, Person]] = []  # (pos, role, country, person)
         self.unnamed: list[tuple[int, str]] = []  # (pos, role) of "a Kremlin spokesman"
-        self.article_names: list[tuple[str, str | None]] = []  # (name, entity_id)
+        self._names_by_surname: dict[str, list[tuple[str, str | None]]] = {}  # for _expand
+        self._person_ends: list[int] = []  # sorted ends of self.persons, for insertion
         for m in self.mentions:
             if m.get("name"):
-                self.article_names.append((m["name"], m.get("entity_id")))
+                self._remember_name(m["name"], m.get("entity_id"))
         self.toks = tokenize(body_masked)
         self.sentences = sentence_spans(body_masked, body, spans, self.lex)
         self.sentence_starts = [s for s, _ in self.sentences]
@@ -100,9 +102,9 @@ class Resolver:
         """The mention naming [start, end): a PERSON inside it, or any entity covering all of it
         ("California" inside "Personal Insurance Federation of California" names something else)."""
         best, best_score = None, 0
-        for m in self.mentions:
-            if m["start"] >= end:
-                break
+        # mentions do not overlap: those reaching into [start, end) end just before `end`'s index
+        i = bisect.bisect_left(self._mention_starts, end)
+        for m in reversed(self.mentions[max(0, i - 8) : i]):
             overlap = min(end, m["end"]) - max(start, m["start"])
             if overlap > 0 and (m.get("type") == "PERSON" or (m["start"] <= start and m["end"] >= end)):
                 score = overlap + (1000 if m.get("type") == "PERSON" else 0)
@@ -135,16 +137,19 @@ class Resolver:
             return name, eid, False
         return bare, None, bare.lower() in self.lex.place_of
 
+    def _remember_name(self, name: str, entity_id: str | None) -> None:
+        parts = name.split()
+        if parts:
+            self._names_by_surname.setdefault(fold_name(parts[-1]), []).append((name, entity_id))
+
     def _expand(self, bare: str) -> tuple[str, str | None] | None:
         """`Zelensky` -> the article's `Vladimir Zelensky` (same surname, more words)."""
         words = bare.split()
         if not words:
             return None
-        last = fold_name(words[-1])
         best = None
-        for name, eid in self.article_names:
-            parts = name.split()
-            if len(parts) > len(words) and fold_name(parts[-1]) == last:
+        for name, eid in self._names_by_surname.get(fold_name(words[-1]), ()):
+            if len(name.split()) > len(words):
                 if best is None or (eid and not best[1]) or (bool(eid) == bool(best[1]) and len(name) > len(best[0])):
                     best = (name, eid)
         return best
@@ -182,8 +187,9 @@ class Resolver:
 
     # --- indexing the article's people ----------------------------------------------------
     def _add_person(self, person: Person) -> None:
-        keys = [p.end for p in self.persons]
-        self.persons.insert(bisect.bisect_right(keys, person.end), person)
+        at = bisect.bisect_right(self._person_ends, person.end)
+        self._person_ends.insert(at, person.end)
+        self.persons.insert(at, person)
 
     def _index_names(self) -> None:
         """People named anywhere: PERSON mentions, titled names, appositions; unnamed descriptions."""
@@ -217,7 +223,7 @@ class Resolver:
             elif phrase is not None and phrase.kind == "name":
                 bare = re.sub(r"['’]s?$", "", self.body[phrase.name_start : phrase.name_end])
                 if len(bare.split()) > 1 and bare.split()[0].lower() not in lex.stopwords:
-                    self.article_names.append((bare, None))  # for "Boyle" -> "Danny Boyle"
+                    self._remember_name(bare, None)  # for "Boyle" -> "Danny Boyle"
             n = j + 1
         # Appositions: "the country's leader, Vladimir Zelensky," / "Maria Keller, Helvion's chief executive,"
         for n, tok in enumerate(toks):
@@ -290,16 +296,18 @@ class Resolver:
 
     def _index_surnames(self) -> None:
         """Every later bare mention of a known person ("Murphy's appearance") is a person too."""
-        taken = [(p.start, p.end) for p in self.persons]
+        taken = bytearray(len(self.masked) + 1)
+        for p in self.persons:
+            taken[p.start : p.end] = b"\x01" * (p.end - p.start)
         known: dict[str, Person] = {}
         for p in self.persons:
             if not p.is_org and p.name and p.name.split():
                 known.setdefault(p.name.split()[-1], p)
         for surname, person in known.items():
             for m in re.finditer(r"\b" + re.escape(surname) + r"\b", self.masked):
-                if any(a < m.end() and m.start() < b for a, b in taken):
+                if any(taken[m.start() : m.end()]):
                     continue
-                taken.append((m.start(), m.end()))
+                taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
                 self._add_person(Person(m.start(), m.end(), person.name, person.entity_id, person.gender))
 
     def _add_name(self, phrase: SpeakerPhrase, subject: bool) -> Person:
@@ -311,7 +319,7 @@ class Resolver:
         person.is_org = is_org
         self._add_person(person)
         if len(bare.split()) > 1:
-            self.article_names.append((bare, None))
+            self._remember_name(bare, None)
         if phrase.titles:
             role = None
             for w in phrase.titles:
