@@ -172,6 +172,13 @@ class Catalog:
         return [e.as_row() for e in self.entities.values()]
 
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser reads the catalogue ~10x faster
+
+
+def _yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+
+
 def _data_text(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
@@ -179,7 +186,7 @@ def _data_text(name: str) -> str:
 @lru_cache(maxsize=1)
 def load_catalog() -> Catalog:
     """catalog.yaml, plus any spelling the normalisation lexicon knows that it does not list yet."""
-    entries = yaml.safe_load(_data_text("catalog.yaml"))
+    entries = _yaml(_data_text("catalog.yaml"))
     lexicon = _read_lexicon()
     if lexicon:
         entries = with_lexicon(entries, lexicon)
@@ -216,7 +223,7 @@ def _read_lexicon() -> dict[str, Any] | None:
             text = Path(override).read_text(encoding="utf-8")
         else:
             text = resources.files("tasks").joinpath("normalise", "lexicon.yaml").read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
+        data = _yaml(text)
     except (OSError, yaml.YAMLError):
         return None
     return data if isinstance(data, dict) and isinstance(data.get("entries"), list) else None
@@ -284,7 +291,7 @@ def _person_named(catalog: Catalog, surname: str, given: str) -> Entity | None:
 
 @lru_cache(maxsize=1)
 def load_cues() -> dict[str, Any]:
-    return yaml.safe_load(_data_text("cues.yaml"))
+    return _yaml(_data_text("cues.yaml"))
 
 
 @lru_cache(maxsize=1)
