@@ -167,7 +167,9 @@ def _print_summary(summary) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(stderr=False)
+    console = Console()
+    if not console.is_terminal:  # piped or logged: never wrap paths mid-word
+        console = Console(width=200)
     if summary.unchanged:
         status = "[green]unchanged[/]: same inputs, code and lexicon as the published tables"
     elif summary.published:
