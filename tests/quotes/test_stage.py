@@ -75,3 +75,27 @@ def test_cluster_task_returns_the_rows_with_ids():
     quotes_doc(doc)
     rows = cluster_quotes_task.fn(doc.quotes)
     assert rows is doc.quotes and all(r["quote_cluster_id"] for r in rows)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PIECES = [
+    "Zelensky", "said", "he", "the", "Ukrainian", "leader", "Mr", "Putin", "told", "reporters", "we",
+    "will", "never", "Kyiv's", "'90s", ",", ".", ":", "?", " ", " ", " ", "\n\n", "\n", "“", "”", '"',
+    "'", "‘", "’", "''", "«", "»", "[Putin]", "…", "—", "according", "to", "a", "spokesman",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=80), st.lists(st.sampled_from(PIECES), max_size=12))
+def test_any_text_gives_rows_that_point_at_their_words(body_pieces, title_pieces):
+    text = "".join(p if p in " \n" else p + " " for p in body_pieces)
+    title = "".join(title_pieces) or None
+    doc = Doc(source_path="f", source_format="text", text=text, title=title, article_id="f")
+    quotes_doc(doc)
+    for row in doc.quotes:
+        assert list(row) == QUOTES.names
+        source = doc.title if row["is_headline"] else text
+        assert source[row["start"] : row["end"]] == row["text_normalized"] == row["text"]
+        assert 1 <= len(row["text"]) <= 2000
