@@ -46,8 +46,7 @@ class Mention:
     start_tok: int  # first token index of the mention
     end_tok: int  # one past the last token index
     entity: Entity
-    source: str
-    short: bool = False
+    source: str  # "catalog" or "rule"
 
 
 @dataclass(frozen=True)
@@ -64,6 +63,7 @@ class Cues:
     admin_words: frozenset[str]
     org_leads: tuple[tuple[str, ...], ...]
     person_nouns: frozenset[str]
+    title_modifiers: frozenset[str]
     name_openers: frozenset[str]
     speech_after: frozenset[str]
     speech_before: tuple[tuple[str, ...], ...]
@@ -94,6 +94,7 @@ def cues() -> Cues:
         admin_words=words("admin_words_after"),
         org_leads=phrases("org_leads"),
         person_nouns=words("person_nouns"),
+        title_modifiers=words("title_modifiers"),
         name_openers=words("name_openers"),
         speech_after=words("speech_cues_after"),
         speech_before=phrases("speech_cues_before"),
@@ -241,7 +242,7 @@ def _catalog_pass(t: _Text, catalog: Catalog) -> list[Mention]:
         for start, _length, variants in reversed(options):
             chosen = _choose(variants, full)
             if chosen is not None:
-                mentions.append(Mention(start, start + chosen.keep, chosen.entity, "catalog", chosen.short))
+                mentions.append(Mention(start, start + chosen.keep, chosen.entity, "catalog"))
                 break
     return mentions
 
@@ -260,11 +261,12 @@ def _choose(variants: list[Variant], full: set[str]) -> Variant | None:
 def _apply_region_context(t: _Text, mentions: list[Mention], catalog: Catalog) -> None:
     """"Kherson region", "Kherson and Zaporizhzhia regions", "regions of Donetsk and Luhansk"."""
     by_start = {m.start_tok: m for m in mentions}
+    by_end = {m.end_tok: m for m in mentions}
     switch = [
         m
         for m in mentions
         if m.entity.region in catalog.entities
-        and (_region_word_after(t, m, by_start) or _region_word_before(t, m, by_start))
+        and (_region_word_after(t, m, by_start) or _region_word_before(t, m, by_end))
     ]
     for m in switch:  # decided first, so one switch does not hide the next list item's region
         m.entity = catalog.entities[m.entity.region]
@@ -306,7 +308,6 @@ def _region_word_after(t: _Text, m: Mention, by_start: dict[int, Mention]) -> bo
 
 def _region_word_before(t: _Text, m: Mention, by_end: dict[int, Mention]) -> bool:
     """"the region of Kherson"; across a list only a plural counts ("regions of Donetsk and Luhansk")."""
-    ends = {o.end_tok: o for o in by_end.values()}
     j = m.start_tok - 1
     listed = False
     while j >= 1 and t.joined(j):
@@ -314,7 +315,7 @@ def _region_word_before(t: _Text, m: Mention, by_end: dict[int, Mention]) -> boo
         if word == "of":
             head = fold(t.toks[j - 1])
             return head in REGION_WORDS and (not listed or head in PLURAL_REGION_WORDS)
-        other = ends.get(j + 1)
+        other = by_end.get(j + 1)
         if other is not None and other.entity.region:
             j, listed = other.start_tok - 1, True
             continue
@@ -388,8 +389,8 @@ class _RuleContext:
         self.orgs = [m for m in catalog_mentions if m.entity.type == "ORG"]
 
     def initials_of(self, acronym: str) -> Entity | None:
-        """"RUSI" after "Royal United Services Institute": an unexplained acronym spelling the
-        initials of an organisation named earlier in the article is that organisation."""
+        """"RUSI" beside "Royal United Services Institute": an unexplained acronym spelling the
+        initials of an organisation named in the same article is that organisation."""
         for m in self.orgs:
             words = [w for w in self.t.toks[m.start_tok : m.end_tok] if w[0].isupper() and w.isalpha()]
             if len(words) >= 2 and "".join(w[0] for w in words) == acronym:
@@ -406,11 +407,10 @@ class _RuleContext:
         t, cue = self.t, self.cue
         while a < b:
             word = fold(t.toks[a])
-            if word in cue.not_names and word not in cue.titles and not (word in cue.name_openers and a + 1 < b):
-                a += 1  # "The", "Monday"; but "Central Election Commission" keeps "Central"
-                continue
-            if a < b and t.sentence_initial(a) and self.is_common(a) and word not in cue.titles:
-                a += 1
+            if word in cue.titles or (word in cue.name_openers and a + 1 < b):
+                break  # titles are cues; "Central Election Commission" keeps "Central"
+            if word in cue.not_names or (t.sentence_initial(a) and self.is_common(a)):
+                a += 1  # "The", "Monday", "Despite"
                 continue
             break
         return a
@@ -494,10 +494,10 @@ class _RuleContext:
 
     def person_noun_before(self, a: int) -> bool:
         """"high jumper Yaroslava Mahuchikh", "his wife, Inna": a lower-case word for a person."""
-        prev = self.t.prev_words(a, 2)
-        if prev and prev[-1] == "," and len(prev) == 2:
-            prev = prev[:1]
-        return bool(prev) and prev[-1] in self.cue.person_nouns and self.t.toks[a - 1 - (self.t.toks[a - 1] == ",")].islower()
+        t, j = self.t, a - 1
+        if j >= 1 and t.toks[j] == "," and t.joined(j):
+            j -= 1
+        return j >= 0 and t.joined(j) and t.toks[j].islower() and fold(t.toks[j]) in self.cue.person_nouns
 
     def described_as_person(self, b: int) -> bool:
         """"Danielle Bell, who heads...", "Matthias Schmale, the UN resident coordinator, ..."."""
@@ -512,7 +512,7 @@ class _RuleContext:
             word = fold(t.toks[k])
             if word in {",", ".", ";", "(", ")"}:
                 return False
-            if word in self.cue.person_nouns or (word in self.cue.titles and word not in {"state", "national", "security", "first"}):
+            if word in self.cue.person_nouns or (word in self.cue.titles and word not in self.cue.title_modifiers):
                 return True
         return False
 
