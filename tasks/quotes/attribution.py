@@ -116,7 +116,7 @@ def find_attributed(
     masked = "".join(masked_chars)
     if resolver is None and resolver_factory is not None:
         resolver = resolver_factory(masked, spans)
-    toks = resolver.toks if resolver is not None and resolver.masked == masked else tokenize(masked)
+    toks = resolver.toks if resolver is not None and resolver.masked == masked else tokenize(masked, headline)
     starts = [t.start for t in toks]
     sentences = sentence_spans(masked, text, spans, lex)
     sent_starts = [s for s, _ in sentences]

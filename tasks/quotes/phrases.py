@@ -28,6 +28,7 @@ class Token:
     start: int
     end: int
     kind: str  # "w" word, "q" masked quote, "p" punctuation
+    headline: bool = False  # from a Title Case headline, where verbs are capitalised too
 
     @property
     def low(self) -> str:
@@ -38,12 +39,12 @@ class Token:
         return self.kind == "w" and self.text[0].isupper()
 
 
-def tokenize(masked: str) -> list[Token]:
+def tokenize(masked: str, headline: bool = False) -> list[Token]:
     out = []
     for m in TOKEN_RE.finditer(masked):
         s = m.group(0)
         kind = "q" if s[0] == MASK else ("w" if s[0].isalnum() else "p")
-        out.append(Token(s, m.start(), m.end(), kind))
+        out.append(Token(s, m.start(), m.end(), kind, headline))
     return out
 
 
@@ -63,7 +64,13 @@ class SpeakerPhrase:
 
 
 def is_verb(tok: Token, lex: Lexicon) -> bool:
-    return tok.kind == "w" and tok.low in lex.verbs
+    """A reporting verb: "said", "says" - but not "States" in "the United States" (a capital
+    is only a verb in a Title Case headline, or in capitals)."""
+    return (
+        tok.kind == "w"
+        and tok.low in lex.verbs
+        and (tok.headline or not tok.text[0].isupper() or tok.text.isupper())
+    )
 
 
 def abbreviation(tok: Token, lex: Lexicon) -> bool:
