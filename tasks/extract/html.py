@@ -1,8 +1,10 @@
-"""HTML pages: trafilatura for the body and metadata, the text cleaner when it finds nothing.
+"""HTML pages: trafilatura for the body, tag metadata, the text cleaner when trafilatura fails.
 
-Settings were chosen on the development set and on the numbers in the stack notes: comments
-excluded (trafilatura's default puts reader comments in the body), and the fast path first; the
-slower fallback extractors (readability, jusText) run only when the fast path finds too little.
+Settings come from the stack notes' measurements on 181 real pages and the development set:
+comments excluded (trafilatura's default puts reader comments in the body: F1 0.953 -> 0.960),
+and the fast path first (about 0.55x the default's time); the slower fallback extractors
+(readability, jusText) run only when the fast result looks thin. Metadata comes from
+html_meta.py instead of trafilatura's metadata pass, which costs as much as the extraction.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ _P_TEXT = etree.XPath("//p[not(ancestor::*[self::nav or self::footer or self::as
 
 def _paragraph_words(tree: Any) -> int:
     return sum(len(t.split()) for t in _P_TEXT(tree))
+
 
 TRAFILATURA_OPTIONS: dict[str, Any] = {
     "include_comments": False,
