@@ -76,12 +76,15 @@ class Lexicon:
     oblast_words: list[str] = field(default_factory=list)
     mentions_before: list[str] = field(default_factory=list)
     mentions_after: list[str] = field(default_factory=list)
+    rename_cues: list[str] = field(default_factory=list)
+    renamed: dict[str, str] = field(default_factory=dict)  # rule -> former name, Ukrainian spelling
     pattern: re.Pattern[str] = field(init=False, repr=False)  # matches lower-cased text
     pattern_ignorecase: re.Pattern[str] = field(init=False, repr=False)
     person_prefix: re.Pattern[str] = field(init=False, repr=False)  # ends right before a surname
     oblast_word: re.Pattern[str] = field(init=False, repr=False)  # starts right after a name
     mention_before: re.Pattern[str] = field(init=False, repr=False)  # ends right before a name
     mention_after: re.Pattern[str] = field(init=False, repr=False)  # starts right after a name
+    rename_before: re.Pattern[str] = field(init=False, repr=False)  # ends right before a name
 
     @property
     def canonicals(self) -> set[str]:
@@ -104,6 +107,7 @@ def load_lexicon(path: Path | str = LEXICON_PATH) -> Lexicon:
         oblast_words=list(data.get("oblast_words", [])),
         mentions_before=[p for c in data.get("mention_cues", {}).get("before", []) for p in expand(c)],
         mentions_after=[p for c in data.get("mention_cues", {}).get("after", []) for p in expand(c)],
+        rename_cues=[p for c in data.get("rename_cues", []) for p in expand(str(c))],
     )
     seen_ids: set[str] = set()
     for entry in lex.entries:
@@ -144,6 +148,8 @@ def _add(table: dict[str, Form], form: Form) -> None:
 
 def _add_entry(lex: Lexicon, entry: dict[str, Any]) -> None:
     rule, canonical = entry["id"], entry["canonical"]
+    if entry.get("renamed"):
+        lex.renamed[rule] = str(entry.get("former_name") or "")
     variants = [str(v) for v in entry.get("variants") or []]
     only_before = entry.get("only_before")
     table = lex.context_forms if only_before else lex.forms
@@ -170,6 +176,10 @@ def _check(lex: Lexicon) -> None:
     """Refuse lexicons whose rules contradict each other or would not be stable when run twice."""
     for k in lex.exceptions.keys() & (lex.forms.keys() | lex.context_forms.keys()):
         raise LexiconError(f"exception {k!r} is also a spelling to replace: it would never change")
+    for rule, former in lex.renamed.items():
+        other = lex.forms.get(key(former))
+        if other is not None and other.rule != rule:
+            raise LexiconError(f"former name {former!r} of {rule!r} is a variant of {other.rule!r}")
     canonical_keys = {key(c) for c in lex.canonicals}
     canonical_words = {w for c in canonical_keys for w in c.split(" ")}
     for k, form in [*lex.forms.items(), *lex.context_forms.items()]:
@@ -224,6 +234,10 @@ def _compile(lex: Lexicon) -> None:
     cues = _trie_or_never(lex.mentions_before)
     lex.mention_before = re.compile(
         rf"(?<!{WORD})(?:{cues}|{_KNOWN_UNTIL_AS})[,:]?{_SEP}?[\"“‘'«(]?\Z", re.IGNORECASE
+    )
+    cues = _trie_or_never([c.rstrip("-") for c in lex.rename_cues])
+    lex.rename_before = re.compile(
+        rf"(?<!{WORD}){cues}(?:{_SEP}|[{DASHES}])\Z", re.IGNORECASE
     )
     cues = _trie_or_never(lex.mentions_after)
     lex.mention_after = re.compile(rf"[\"”’'»]?,?{_SEP}?{cues}(?!{WORD})", re.IGNORECASE)

@@ -41,7 +41,7 @@ class Kept:
     end: int
     text: str
     rule: str  # lexicon entry, or "protected" for links, addresses, handles and hashtags
-    reason: str  # exception | namesake | mention | protected
+    reason: str  # exception | namesake | history | mention | protected
 
 
 @dataclass
@@ -163,6 +163,15 @@ def scan(lexicon: Lexicon, text: str) -> Normalized:
             continue  # a spelling replaced only before an oblast word, and there is none
         if k in lexicon.namesakes and _is_namesake(lexicon, text, start):
             kept.append(Kept(start, end, published, form.rule, "namesake"))
+            continue
+        if form.rule in lexicon.renamed and lexicon.rename_before.search(
+            text, max(0, start - _WINDOW), start
+        ):
+            former = lexicon.renamed[form.rule]
+            if former and key(former) != k:  # the old name, in its Ukrainian spelling
+                changes.extend(_changes_for(text, start, end, Form(form.variant, former, form.rule)))
+            else:
+                kept.append(Kept(start, end, published, form.rule, "history"))
             continue
         if _is_mention(lexicon, text, start, end, form):
             kept.append(Kept(start, end, published, form.rule, "mention"))

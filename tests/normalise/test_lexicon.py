@@ -220,3 +220,25 @@ def test_another_lexicon_can_be_chosen_by_environment(tmp_path):
     code = "import tasks.normalise as n; print(n.LEXICON_VERSION, n.normalize_text('Kiev, Odessa').text)"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "9.9.9 Kyiv, Odessa"
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.get("renamed")], ids=lambda e: e["id"])
+def test_renamed_places_give_their_former_name_after_a_history_cue(entry):
+    for variant in entry["variants"]:
+        result = normalize_text(f"He was born in Soviet-era {variant} in 1950.")
+        assert result.text == f"He was born in Soviet-era {entry['former_name']} in 1950."
+        assert normalize_text(result.text).changes == []
+
+
+def test_a_former_name_that_another_entry_replaces_is_refused(tmp_path):
+    path = _write(
+        tmp_path,
+        """
+        version: "1"
+        entries:
+          - {id: a, type: city, canonical: Alpha, variants: [Oldname], renamed: 2016, former_name: Beta}
+          - {id: b, type: city, canonical: Gamma, variants: [Beta]}
+        """,
+    )
+    with pytest.raises(LexiconError, match="former name"):
+        load_lexicon(path)

@@ -25,7 +25,8 @@ EXCEPTIONS = sorted({p for e in LEXICON.entries for x in e.get("exceptions") or 
 PREFIXES = sorted(set(LEXICON.given_names) | set(LEXICON.honorifics))
 FILLER = ["the", "in", "said", "Mr", "Kievan", "Vladimir", "Putin", "region", "Oblast", "'s",
           "’s", "-based", ",", ".", "—", "(", ")", "“", "”", "#", "@", "https://x.com/", "A.",
-          "formerly", "now", "/", "or", "known as", "in Russian", "name", "Major", "ʼs"]
+          "formerly", "now", "/", "or", "known as", "in Russian", "name", "Major", "ʼs",
+          "Soviet-era", "then-", "region"]
 
 words = st.one_of(
     st.sampled_from(VARIANTS),
