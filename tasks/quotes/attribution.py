@@ -55,7 +55,8 @@ class Found:
 
 
 def _furniture_paragraphs(text: str, quotes: list[QuoteSpan], lex: Lexicon) -> list[tuple[int, int]]:
-    """Paragraph spans that are page furniture: related-link headlines, read-more lines."""
+    """Paragraph spans that are page furniture: read-more lines, and short lines that end no
+    sentence (related-link headlines, section headings, captions)."""
     out = []
     for m in re.finditer(r"[^\n]+", text):
         para = m.group(0).strip()
@@ -70,7 +71,7 @@ def _furniture_paragraphs(text: str, quotes: list[QuoteSpan], lex: Lexicon) -> l
         if ends_sentence or len(para.split()) > 30:
             continue
         inside = [q for q in quotes if m.start() <= q.open_start < m.end()]
-        if inside and all(q.close_end <= m.end() and q.closed for q in inside):
+        if all(q.close_end <= m.end() and q.closed for q in inside):  # not a speech running on
             out.append((m.start(), m.end()))
     return out
 
@@ -122,6 +123,11 @@ def find_attributed(
     sent_starts = [s for s, _ in sentences]
     furniture = [] if headline else _furniture_paragraphs(text, spans, lex)
     para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", text)]
+    # Paragraph numbers that skip furniture, so a speech interrupted by a left-over link goes on.
+    content_para: list[int] = []
+    for n, start in enumerate(para_starts):
+        is_furniture = any(a <= start < b for a, b in furniture)
+        content_para.append((content_para[-1] if n else 0) + (0 if is_furniture or n == 0 else 1))
 
     found: list[Found] = []
     for q in spans:
@@ -162,8 +168,8 @@ def find_attributed(
                     not full,
                     attribution.phrase if attribution else None,
                     attribution.verb if attribution else None,
-                    paragraph=para,
-                    end_paragraph=bisect.bisect_right(para_starts, q.close_start) - 1,
+                    paragraph=content_para[para],
+                    end_paragraph=content_para[bisect.bisect_right(para_starts, q.close_start) - 1],
                     starts_paragraph=not text[para_starts[para] : q.open_start].strip(),
                 )
             )

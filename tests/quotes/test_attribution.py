@@ -268,3 +268,15 @@ def test_a_speech_longer_than_a_quote_row_allows_is_one_row_per_paragraph():
 def test_descriptions_with_modifiers_and_lone_surnames(text, speaker, surface):
     row = quotes(text)[0]
     assert (row["speaker"], row["speaker_surface"]) == (speaker, surface)
+
+
+def test_speech_goes_on_past_a_left_over_link():
+    text = (
+        'Mr Zelenskyy said on Wednesday: "We cannot give up our territories," he told Le Parisien.\n\n'
+        "Read more: Zelenskyy 'prepared to end Ukraine war' in exchange for Nato membership\n\n"
+        "David Lidington and Shelagh Fogarty on European defence spending\n\n"
+        '"We can only count on diplomatic pressure."'
+    )
+    rows = quotes(text)
+    assert [r["text"] for r in rows] == ["We cannot give up our territories", "We can only count on diplomatic pressure."]
+    assert rows[1]["speaker"] == rows[0]["speaker"] == "Volodymyr Zelensky"
