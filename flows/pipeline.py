@@ -169,8 +169,29 @@ def _local_pool(workers: int) -> Iterator[Executor | None]:
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["flows.pipeline"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
+    ) as pool:
         yield pool
+
+
+def _exit_with(flow_pid: int) -> None:
+    """In a pool worker: exit as soon as the flow's process is gone, even killed by SIGKILL.
+
+    Workers are forked from the fork server, not from the flow, and hold its liveness pipe, so
+    nothing else would ever stop them (nor the fork server) after a kill.
+    """
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(1)
+            try:
+                os.kill(flow_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-flow", daemon=True).start()
 
 
 @flow(name="newsetl-run", log_prints=False, persist_result=False)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -13,20 +11,6 @@ import pytest
 from tasks.publish.schema import TABLES
 
 pytestmark = pytest.mark.flow
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def make_corpus(folder: Path, n: int, start: int = 0) -> Path:
-    """Text dumps of bench articles start..start+n-1 in `folder` (flat)."""
-    subprocess.run(
-        [sys.executable, "-m", "bench.corpus", str(folder / ".gen"), "-n", str(n), "--start", str(start), "--formats", "text"],
-        check=True, cwd=ROOT, capture_output=True,
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    for path in sorted((folder / ".gen" / "text").iterdir()):
-        shutil.move(path, folder / path.name)
-    shutil.rmtree(folder / ".gen")
-    return folder
 
 
 def run(input_dir: Path, output: Path, **kw):
@@ -46,20 +30,20 @@ def assert_same_tables(a: Path, b: Path) -> None:
 
 
 @pytest.fixture
-def inputs(tmp_path: Path) -> Path:
+def inputs(tmp_path: Path, corpus) -> Path:
     """Eight articles, an exact copy of one, and a stub that extract quarantines."""
-    folder = make_corpus(tmp_path / "in", 8)
+    folder = corpus(tmp_path / "in", 8)
     shutil.copy(folder / "0000003.txt", folder / "dup.txt")
     (folder / "stub.txt").write_text("Breaking\n\nMore soon.\n")
     return folder
 
 
-def test_adding_inputs_reuses_the_old_rows_and_equals_a_full_run(prefect_harness, inputs: Path, tmp_path: Path):
+def test_adding_inputs_reuses_the_old_rows_and_equals_a_full_run(prefect_harness, inputs: Path, tmp_path: Path, corpus):
     first = run(inputs, tmp_path / "inc")
     assert first.published and first.reused == 0
     assert (first.articles, first.duplicates, first.quarantined) == (8, 1, 1)
 
-    make_corpus(inputs, 4, start=8)
+    corpus(inputs, 4, start=8)
     (inputs / "empty.txt").write_text("   \n")
     second = run(inputs, tmp_path / "inc")
     assert second.published
