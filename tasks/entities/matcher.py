@@ -30,14 +30,14 @@ from tasks.entities.catalog import (
 
 SENTENCE_END = {".", "!", "?", ":", "…"}
 OPENERS = {'"', "“", "‘", "'", "(", "[", "«", "„"}
-CONNECTORS = {"of", "de", "da", "del", "della", "di", "du", "la", "le", "von", "van", "der", "den", "al", "el", "bin", "ibn", "for", "the", "on"}
+CONNECTORS = {"of", "de", "da", "del", "della", "di", "du", "la", "le", "von", "van", "der", "den", "al", "el", "bin", "ibn", "for", "the"}
 NAME_PARTICLES = {"al", "el", "ad", "ash", "as", "ibn", "bin", "abu", "bint", "ul"}
 PLACE_OF = {"of", "for", "on", "the"}  # connectors that end a person's name, unlike "von", "bin"
 RUN_CONNECTORS = CONNECTORS | {"and", "&"}
 REGION_WORDS = {"region", "regions", "regional", "oblast", "oblasts", "province", "provinces"}
 PLURAL_REGION_WORDS = {"regions", "oblasts", "provinces"}
 LIST_GLUE = {",", "and", "or", "&", "the", "as", "well"}
-MAX_RULE_TOKENS = 6  # longest rule-made name
+MAX_RULE_TOKENS = 12  # longest rule-made name ("Coordination Headquarters for the Treatment of Prisoners of War")
 MAX_RUN_TOKENS = 16  # a longer capitalised stretch is a heading or shouting, not a name
 
 
@@ -289,8 +289,11 @@ def _apply_shared_head(t: _Text, mentions: list[Mention], catalog: Catalog) -> N
 
 
 def _region_word_after(t: _Text, m: Mention, by_start: dict[int, Mention]) -> bool:
-    """"Kherson region"; across a list only a plural counts ("Kherson and Zaporizhzhia regions")."""
+    """"Kherson region", "Lviv's regional administration"; across a list only a plural counts
+    ("Kherson and Zaporizhzhia regions")."""
     j = m.end_tok
+    if j < t.n and fold(t.toks[j]) == "'s" and t.tight(j - 1):
+        j += 1
     listed = False
     while j < t.n and t.joined(j - 1):
         word = fold(t.toks[j])
@@ -373,6 +376,17 @@ def _runs(t: _Text, covered: list[bool]) -> list[tuple[int, int]]:
             ):
                 j += 2
                 continue
+            if (
+                nxt in {"of", "for"}
+                and j + 3 < t.n
+                and t.toks[j + 2] == "the"
+                and t.joined(j + 1)
+                and t.joined(j + 2)
+                and not covered[j + 3]
+                and _is_cap_word(t.toks[j + 3])
+            ):
+                j += 3  # "Institute for the Study of War"
+                continue
             break
         runs.append((start, j + 1))
         resume = j + 1
@@ -427,10 +441,12 @@ class _RuleContext:
         """Type from the span's own words: "Ministry of ...", "... Council", "... Sea", "... War"."""
         words = [fold(w) for w in self.t.toks[a:b]]
         cue = self.cue
-        if len(words) >= 3 and words[1] == "of" and words[0] in cue.heads_of:
+        if len(words) >= 3 and words[1] in {"of", "for"} and words[0] in cue.heads_of:
             return cue.heads_of[words[0]]
         if len(words) >= 2:
-            last = words[-1]
+            # The head noun comes before "of"/"for": "Headquarters for the Treatment of Prisoners of War".
+            linked = next((k for k, w in enumerate(words) if k > 0 and w in {"of", "for", "on"}), None)
+            last = words[linked - 1] if linked is not None else words[-1]
             for tails, type_ in ((cue.org_tails, "ORG"), (cue.gpe_tails, "GPE"), (cue.loc_tails, "LOC"), (cue.event_tails, "EVENT")):
                 if last in tails:
                     return type_
@@ -606,7 +622,7 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
                 continue
             mention = _rule_mention(t, ctx, start, end, type_, absorbed)
             rule_mentions.append(mention)
-            if type_ == "ORG":
+            if mention.entity.type == "ORG":
                 ctx.orgs.append(mention)
             if type_ == "PERSON":
                 ctx.add_surname(fold(t.toks[end - 1]), mention.entity)
@@ -661,8 +677,9 @@ ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
 
 
 def _rule_mention(t: _Text, ctx: _RuleContext, a: int, b: int, type_: str, absorbed: set[int]) -> Mention:
-    """A rule-made mention; an organisation keeps the unit number or nationality before it."""
-    if type_ == "ORG" and a > 0 and t.joined(a - 1):
+    """A rule-made mention; an organisation or event keeps the unit number, nationality, place or
+    parent organisation before it ("Ukraine Recovery Conference", "UN Monitoring Mission")."""
+    if type_ in {"ORG", "EVENT"} and a > 0 and t.joined(a - 1):
         before = ctx.catalog_by_end.get(a)
         if ORDINAL.match(t.toks[a - 1]):
             a -= 1  # "93rd Mechanized Brigade"
