@@ -16,6 +16,7 @@ from typing import Callable
 
 from tasks.quotes.clauses import (
     TERMINAL,
+    Attribution,
     after_quote,
     before_quote,
     by_agent,
@@ -24,6 +25,7 @@ from tasks.quotes.clauses import (
     is_full,
     previous_sentence,
     sentence_spans,
+    sentence_subject,
 )
 from tasks.quotes.lexicon import Lexicon, lexicon
 from tasks.quotes.marks import QuoteSpan, find_quotes
@@ -52,6 +54,7 @@ class Found:
     end_paragraph: int = 0
     starts_paragraph: bool = False
     inherited: bool = False
+    weak: bool = False  # attributed only as its sentence's subject: kept if that is a person
 
 
 def _furniture_paragraphs(text: str, quotes: list[QuoteSpan], lex: Lexicon) -> list[tuple[int, int]]:
@@ -160,6 +163,13 @@ def find_attributed(
         para = bisect.bisect_right(para_starts, q.open_start) - 1
         if attribution is None and full and not before and s_idx > 0:
             attribution = previous_sentence(toks, starts, sentences[s_idx - 1], lex)
+        weak = False
+        if attribution is None and not full:
+            # `Merz ruled out sending Taurus "for now"`: a fragment in a sentence about someone is
+            # theirs, if that someone turns out to be a person
+            subject = sentence_subject(toks, lo, qi, lex)
+            if subject is not None and subject.kind in ("name", "pronoun", "description"):
+                attribution, weak = Attribution(subject, None), True
         for piece_start, piece_end in _pieces(text, start, end):
             found.append(
                 Found(
@@ -171,12 +181,19 @@ def find_attributed(
                     paragraph=content_para[para],
                     end_paragraph=content_para[bisect.bisect_right(para_starts, q.close_start) - 1],
                     starts_paragraph=not text[para_starts[para] : q.open_start].strip(),
+                    weak=weak,
                 )
             )
     if resolver is not None:
         for f in found:
             if f.phrase is not None:
                 f.speaker, f.speaker_entity_id, f.speaker_surface = resolver.resolve(f.phrase, text, not headline)
+                if f.weak and not resolver.is_person(f.speaker):
+                    f.phrase = f.speaker = f.speaker_entity_id = f.speaker_surface = None
+    else:
+        for f in found:
+            if f.weak:
+                f.phrase = None
     _inherit(found)
     return found, masked, resolver
 

@@ -163,7 +163,13 @@ def subject_of(toks: list[Token], v: int, lo: int, lex: Lexicon) -> SpeakerPhras
                 return SpeakerPhrase("group", other.start, phrase.end, plural=True)
     if phrase is not None:
         first = next(n for n in range(lo, j + 1) if toks[n].start >= phrase.start)
-        if first > lo and toks[first - 1].low in lex.prepositions and not toks[v].low.endswith("ing"):
+        lone_word = phrase.kind != "name" or (not phrase.titles and j == first)
+        if (
+            first > lo
+            and toks[first - 1].low in lex.prepositions
+            and not toks[v].low.endswith("ing")
+            and lone_word  # "envoy for Ukraine Keith Kellogg said" is a titled name, not an object
+        ):
             # "A soldier serving near Pokrovsk told": the clause's own subject comes first
             got = forward_phrase(toks, lo, lex)
             return got[0] if got and got[1] <= first - 1 else None
@@ -220,7 +226,21 @@ def _finite(tok: Token, lex: Lexicon) -> bool:
     low = tok.low
     if tok.kind != "w" or not tok.text[0].islower():
         return False
+    if tok.headline and low.endswith("s") and not low.endswith("ss") and len(low) > 3:
+        return True  # headline present tense: "Merz rules out", "Zelensky visits"
     return low in lex.verbs or low in lex.finite_verbs or (low.endswith("ed") and len(low) > 4)
+
+
+_TIME_WORDS = frozenset({"week", "month", "year", "night", "morning", "afternoon", "evening", "weekend"})
+
+
+def _skip_time(toks: list[Token], i: int) -> int:
+    """Past "on Wednesday", "last week", "in January" between a subject and its verb."""
+    if i + 1 < len(toks) and toks[i].low in ("on", "in", "last", "this", "late", "early"):
+        nxt = toks[i + 1]
+        if nxt.cap or nxt.text.isdigit() or nxt.low in _TIME_WORDS:
+            return i + 2
+    return i
 
 
 def sentence_subject(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> SpeakerPhrase | None:
@@ -232,12 +252,23 @@ def sentence_subject(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Speak
         if got is None:
             continue
         phrase, after = got
+        after = _skip_time(toks, after)
         if after < hi and _finite(toks[after], lex):
             return phrase
         if after + 1 < hi and toks[after].text == "," and (
             toks[after + 1].low in ("who", "whose") or toks[after + 1].text.isdigit()
         ):
             return phrase  # "Cillian Murphy, who won an Oscar, ..." / "Boyle, 69, described"
+        if after < hi and toks[after].text == "," and phrase.kind == "name":
+            # "Rutte, a former Dutch prime minister, declined"
+            for c in range(after + 1, min(hi, after + 16)):
+                if toks[c].kind == "q":
+                    break
+                if toks[c].text == ",":
+                    a = skip_forward(toks, c + 1, lex)
+                    if a < hi and _finite(toks[a], lex):
+                        return phrase
+                    break
         a = skip_forward(toks, after, lex)
         if a != after and a < hi and _finite(toks[a], lex):
             return phrase

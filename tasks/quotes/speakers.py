@@ -362,6 +362,10 @@ class Resolver:
         person = self.by_role(phrase.role, self._country(phrase), pos)
         return (person.name, person.entity_id, surface) if person else (None, None, surface)
 
+    def is_person(self, name: str | None) -> bool:
+        """Whether the article knows `name` as a person (not an organisation or a place)."""
+        return bool(name) and any(p.name == name and not p.is_org for p in self.persons)
+
     def _holds(self, person: Person, role: str) -> bool:
         lex = self.lex
         for _, held, _, other in self.titled:

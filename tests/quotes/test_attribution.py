@@ -280,3 +280,13 @@ def test_speech_goes_on_past_a_left_over_link():
     rows = quotes(text)
     assert [r["text"] for r in rows] == ["We cannot give up our territories", "We can only count on diplomatic pressure."]
     assert rows[1]["speaker"] == rows[0]["speaker"] == "Volodymyr Zelensky"
+
+
+def test_fragment_in_a_sentence_about_a_person_is_theirs_but_not_a_things():
+    text = (
+        "German Chancellor Friedrich Merz on Wednesday ruled out sending Taurus missiles \"for now\".\n\n"
+        'The package includes new curbs on Russia\'s so-called "shadow fleet" of tankers.'
+    )
+    rows = by_text(quotes(text))
+    assert rows["for now"]["speaker"] == "Friedrich Merz"
+    assert rows["shadow fleet"]["speaker"] is None and rows["shadow fleet"]["is_partial"]
