@@ -464,7 +464,8 @@ class _RuleContext:
         words = [fold(w) for w in t.toks[a:b]]
         if len(words) > 2 and words[0] in cue.titles and words[1] == "of":
             skip = 3 if words[2] == "the" else 2  # "Chief of the General Staff" -> "General Staff"
-            return self.segments(a + skip, b)
+            if a + skip < b and self.structural_type(a + skip, b) is not None:
+                return self.segments(a + skip, b)
         type_ = self.structural_type(a, b)
         if type_ is not None:
             return [(a, b, type_)]
@@ -478,6 +479,8 @@ class _RuleContext:
         if e < b:
             return self.segments(a, e)
         last_title = max((k for k, w in enumerate(words) if w in cue.titles), default=None)
+        if last_title is not None and all(w in cue.title_modifiers for w in words[: last_title + 1] if w in cue.titles):
+            last_title = None  # "National Rally": a qualifier alone does not make the rest a person
         if last_title is not None:
             head_end = a + last_title
             while head_end > a and words[head_end - 1 - a] in filler:
@@ -489,13 +492,13 @@ class _RuleContext:
                 pieces.append((name_start, cut, "PERSON"))
             return pieces
         n = len(words)
-        for k, w in enumerate(words[1:], 1):
-            if w in PLACE_OF:  # "Jeanne Shaheen of New Hampshire": a name ends before "of"
-                return self.segments(a, a + k) + self.segments(a + k + 1, b)
         if self.org_context(a, b):
             return [(a, b, "ORG")]
         if n <= 3 and self.place_context(a, b):
             return [(a, b, "GPE")]
+        for k, w in enumerate(words[1:], 1):
+            if w in PLACE_OF:  # "Jeanne Shaheen of New Hampshire": a name ends before "of"
+                return self.segments(a, a + k) + self.segments(a + k + 1, b)
         if n == 1:
             person = self.prev_is_title(a) or (self.person_noun_before(a) and words[0] in cue.first_names)
             return [(a, b, "PERSON" if person else None)]

@@ -135,6 +135,8 @@ def test_titles_given_names_and_ages_mark_people(text, surface):
         ("Chief of the General Staff Valery Gerasimov visited the front.", "General Staff", "ORG"),
         ("The Russian Navy withdrew its ships.", "Russian Navy", "ORG"),
         ("Troops advanced towards Staromaiorske overnight.", "Staromaiorske", "GPE"),
+        ("Volunteers from the charity Angels of Salvation deliver food.", "Angels of Salvation", "ORG"),
+        ("The coach told Sky Sports that he was pleased.", "Sky Sports", "ORG"),
     ],
 )
 def test_organisation_place_and_outlet_cues(text, surface, type_):
@@ -152,6 +154,7 @@ def test_organisation_place_and_outlet_cues(text, surface, type_):
         "Analysts at Goldwater Partners said prices would rise.",
         "Read More Stories About Peace Talks And Other Things Today",
         "He spoke to Oksana about the Storm Shadow missiles and HIMARS launchers.",
+        "The far-right Patriotic Rally leader wrote that the budget was a disgrace.",
     ],
 )
 def test_capitals_alone_make_no_entity(text):
