@@ -1,9 +1,15 @@
 """The entities stage: people, places and organisations in an article, linked to canonical IDs.
 
-The default needs nothing from a model hub: a curated catalogue (catalog.yaml) matched as a
-token trie over `text_normalized`, plus cue-typed rules (cues.yaml, first_names.txt) for proper
-names outside it. An installed spaCy model can be added with `configure(ner_model=...)`; its
-entities fill gaps the catalogue and rules leave, never replace them.
+The default needs nothing from a model hub: a curated catalogue (catalog.yaml, plus any spelling
+the normalisation lexicon adds) matched as a token trie over `text_normalized`, and cue-typed
+rules (cues.yaml, first_names.txt) for proper names outside it. An installed spaCy model can be
+added with `configure(ner_model=...)` or NEWSETL_NER_MODEL; its entities fill gaps the catalogue
+and rules leave, never replace them. Types are ENTITY_TYPES: PERSON ORG GPE LOC NORP EVENT.
+
+API: find_mentions(text) -> mention rows; entities_doc(doc) fills doc.mentions (ENTITIES
+columns); entities_batch is the Prefect task; catalog_rows / entity_catalog_rows give the
+entity_catalog table; lookup(name, mentions=None) resolves a name as written (the quotes stage
+uses it for speakers, so quotes and entities share IDs).
 
 Entity IDs are deterministic and readable:
 - catalogue entries: `<type>:<slug of canonical name>`, e.g. `person:volodymyr-zelensky`,
@@ -29,9 +35,9 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.batch import StageResult, run_stage
+from tasks.entities import model
 from tasks.entities.catalog import ENTITY_TYPES, TOKEN_RE, Catalog, fold, load_catalog
 from tasks.entities.matcher import auto_entity, cues, detect
-from tasks.entities import model
 from tasks.entities.model import configure, model_mentions
 from tasks.records import Doc
 
