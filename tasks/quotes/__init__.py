@@ -93,8 +93,8 @@ def _speakers_from_body(headline: list[Found], title: str, body_quotes: list[Fou
         if h.speaker is not None:
             continue
         words = _words(title[h.start : h.end])
-        if not words:
-            continue
+        if not words or (h.is_partial and len(words) < 3):
+            continue  # "Hospital staff 'exhausted'": a word in common is not the same words
         needle = " " + " ".join(words) + " "
         for b in body_quotes:
             if b.speaker is not None and needle in " " + " ".join(_words(body[b.start : b.end])) + " ":

@@ -89,8 +89,8 @@ def after_quote(toks: list[Token], n: int, lex: Lexicon) -> Attribution | None:
     if got is None:
         return None
     phrase, after = got
-    if phrase.kind == "description":
-        after = _skip_modifier(toks, after, lex)  # "a spokeswoman for Downing Street said"
+    # "a spokeswoman for Downing Street said", "the General Staff of Ukraine's armed forces said"
+    after = _skip_modifier(toks, after, lex)
     v = skip_forward(toks, after, lex)
     if v < len(toks) and is_verb(toks[v], lex):
         return Attribution(phrase, toks[v].low)
@@ -114,8 +114,8 @@ def after_quote(toks: list[Token], n: int, lex: Lexicon) -> Attribution | None:
 
 
 def _skip_modifier(toks: list[Token], i: int, lex: Lexicon) -> int:
-    """Past a prepositional phrase after a description ("for the foreign ministry"), if any."""
-    if i < len(toks) and toks[i].low in ("for", "of", "at", "from", "in", "with"):
+    """Past a prepositional phrase after a speaker ("for the foreign ministry"), if any."""
+    if i < len(toks) and toks[i].low in ("for", "of", "at", "from", "with"):
         n = i + 1
         while n < len(toks) and n - i <= 6 and toks[n].kind == "w" and not is_verb(toks[n], lex):
             n += 1
@@ -392,4 +392,13 @@ def fragment_inside(toks: list[Token], qend: int, hi: int, lex: Lexicon) -> bool
     (`Kremlin says "no basis" for talks`)."""
     if qend >= hi or toks[qend].kind != "w":
         return False
-    return after_quote(toks[:hi], qend, lex) is None
+    if after_quote(toks[:hi], qend, lex) is not None:
+        return False
+    # an attribution too long to parse still ends in its verb: `"...," the General Staff of
+    # Ukraine's armed forces said`
+    for n in range(qend, min(hi, qend + 10)):
+        if toks[n].kind != "w":
+            return True
+        if is_verb(toks[n], lex):
+            return n == qend or toks[qend].low not in ("the", "a", "an") and not toks[qend].cap
+    return True
