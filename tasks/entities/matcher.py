@@ -69,6 +69,7 @@ class Cues:
     speech_before: tuple[tuple[str, ...], ...]
     not_names: frozenset[str]
     first_names: frozenset[str]
+    lead_len: int  # words in the longest lead phrase, so one look back serves them all
 
 
 @lru_cache(maxsize=1)
@@ -81,6 +82,7 @@ def cues() -> Cues:
     def phrases(key: str) -> tuple[tuple[str, ...], ...]:
         return tuple(tuple(fold(w) for w in p.split()) for p in raw.get(key) or [])
 
+    leads = {key: phrases(key) for key in ("place_lead_phrases", "org_leads", "speech_cues_before")}
     return Cues(
         titles=words("person_titles"),
         org_tails=words("org_tails"),
@@ -88,18 +90,19 @@ def cues() -> Cues:
         gpe_tails=words("gpe_tails"),
         loc_tails=words("loc_tails"),
         event_tails=words("event_tails"),
-        place_leads=phrases("place_lead_phrases"),
+        place_leads=leads["place_lead_phrases"],
         locatives=words("locative_prepositions"),
         place_suffixes=tuple(sorted({fold(s) for s in raw.get("place_suffixes") or []}, key=len)),
         admin_words=words("admin_words_after"),
-        org_leads=phrases("org_leads"),
+        org_leads=leads["org_leads"],
         person_nouns=words("person_nouns"),
         title_modifiers=words("title_modifiers"),
         name_openers=words("name_openers"),
         speech_after=words("speech_cues_after"),
-        speech_before=phrases("speech_cues_before"),
+        speech_before=leads["speech_cues_before"],
         not_names=words("not_names") | frozenset(STOP_WORDS),
         first_names=load_first_names(),
+        lead_len=max((len(p) for group in leads.values() for p in group), default=1),
     )
 
 
@@ -540,9 +543,8 @@ class _RuleContext:
         t = self.t
         if a == 0 or not t.toks[a - 1].islower():
             return False
-        for phrase in self.cue.org_leads:
-            if t.prev_words(a, len(phrase)) == phrase and t.toks[a - 1].islower():
-                return True
+        if _ends_with_any(t.prev_words(a, self.cue.lead_len), self.cue.org_leads):
+            return True
         one_word = all(t.tight(k) for k in range(a, b - 1))
         return one_word and t.prev_words(a, 2) == ("interview", "with")
 
@@ -576,24 +578,24 @@ class _RuleContext:
             j += 1
         if j < t.n and t.joined(j - 1) and fold(t.toks[j]) in self.cue.speech_after:
             return True
-        for phrase in self.cue.speech_before:
-            if t.prev_words(a, len(phrase)) == phrase:
-                return True
-        return False
+        return _ends_with_any(t.prev_words(a, self.cue.lead_len), self.cue.speech_before)
 
     def place_context(self, a: int, b: int) -> bool:
         """"the village of Huta Mezhyhirska", "near Xivka", "X district": an unknown place name."""
         t = self.t
         if b < t.n and t.joined(b - 1) and t.toks[b].islower() and fold(t.toks[b]) in self.cue.admin_words:
             return True
-        for phrase in self.cue.place_leads:
-            if t.prev_words(a, len(phrase)) == phrase:
-                return True
+        prev = t.prev_words(a, self.cue.lead_len)
+        if _ends_with_any(prev, self.cue.place_leads):
+            return True
         if b - a != 1:
             return False
-        prev = t.prev_words(a, 1)
         word = fold(t.toks[a])
-        return bool(prev) and prev[0] in self.cue.locatives and word.endswith(self.cue.place_suffixes) and len(word) > 4
+        return bool(prev) and prev[-1] in self.cue.locatives and word.endswith(self.cue.place_suffixes) and len(word) > 4
+
+
+def _ends_with_any(words: tuple[str, ...], phrases: tuple[tuple[str, ...], ...]) -> bool:
+    return any(words[-len(p) :] == p for p in phrases if len(p) <= len(words))
 
 
 def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
