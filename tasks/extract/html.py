@@ -109,19 +109,19 @@ def html_to_text(html: str) -> str:
     except Exception:  # noqa: BLE001 - not parseable: strip tags crudely
         return re.sub(r"<[^>]+>", "\n", html)
     title = (root.findtext(".//title") or "").strip()
-    for bad in list(root.iter(*_DROP_TAGS)):
-        if bad.getparent() is not None:
-            bad.drop_tree()
+    drop = set(_DROP_TAGS)
     parts: list[str] = [title, "\n"]
 
     def walk(el: Any) -> None:
-        block = isinstance(el.tag, str) and el.tag in _BLOCK_TAGS
+        tag = el.tag if isinstance(el.tag, str) else ""
+        block = tag in _BLOCK_TAGS
         if block:
             parts.append("\n")
-        if isinstance(el.tag, str) and el.text:
+        if tag and el.text:
             parts.append(el.text)
         for child in el:
-            walk(child)
+            if not (isinstance(child.tag, str) and child.tag in drop):
+                walk(child)
             if child.tail:
                 parts.append(child.tail)
         if block:
@@ -178,6 +178,7 @@ def _without_title(paragraphs: list[str], title: str | None) -> list[str]:
     return paragraphs
 
 
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _VISIBLE_TEXT_WITH = etree.XPath(
     "//body//text()[contains(., $s)][not(ancestor::script or ancestor::style or ancestor::noscript"
     " or ancestor::template)]"
@@ -194,8 +195,14 @@ def _with_standfirst(paragraphs: list[str], description: str | None, tree: Any) 
     if not description or not paragraphs or tree is None or len(description.split()) < 10:
         return paragraphs
     desc = " ".join(description.split())
-    probe = desc[:40]
-    if any(probe in p for p in paragraphs[:3]) or not _VISIBLE_TEXT_WITH(tree, s=probe):
+    probe = _XML_UNSAFE.sub("", desc[:40])
+    if not probe or any(probe in p for p in paragraphs[:3]):
+        return paragraphs
+    try:
+        visible = _VISIBLE_TEXT_WITH(tree, s=probe)
+    except ValueError:  # lxml refuses some strings as XPath variables
+        return paragraphs
+    if not visible:
         return paragraphs
     return [desc] + paragraphs
 

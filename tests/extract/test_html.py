@@ -83,3 +83,14 @@ def test_byline_and_dateline_at_the_top_of_the_text_are_metadata():
     art = ("<article><h1>Border crossing to reopen</h1><p>By Anna Kowalska</p><p>4 March 2025, 09:12</p>"
            + "".join(f"<p>{p}</p>" for p in PARAS) + "</article>")
     assert extract_html(page(art)).paragraphs == PARAS
+
+
+def test_control_characters_in_the_description_do_not_break_extraction():
+    dek = "Trucks will be able to cross again\x01 from next month, officials said after a week of talks."
+    head = f'<meta property="og:description" content="{dek}">'
+    art = "<article>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</article>"
+    assert extract_html(page(art, head)).paragraphs == PARAS
+
+
+def test_html_to_text_survives_control_characters():
+    assert html_to_text("\x1f<script><p><p></script>-->") == "-->"
