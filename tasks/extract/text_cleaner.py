@@ -164,6 +164,7 @@ class Line:
     low: str = ""  # text.lower(), for the patterns matched without re.I
     date: Any = _UNSET_FIELD  # memo of _date_line
     tokens: frozenset[str] = frozenset()  # lower-cased words
+    letter_share: float = 0.0  # letters / characters: prose is mostly letters, junk is not
 
 
 def _normalise(raw: str) -> tuple[str, float, bool, int]:
@@ -226,11 +227,13 @@ def _features(line: Line, stopwords: frozenset[str]) -> None:
             density,
             bool(_TERMINAL.search(line.text)),
             bool(first) and first[0].islower(),
+            sum(map(len, words)) / len(line.text),
         )
         if len(_FEATURE_CACHE) >= _CLASS_CACHE_MAX:
             _FEATURE_CACHE.clear()
         _FEATURE_CACHE[line.text] = hit
-    line.low, line.tokens, line.words, line.stop_density, line.terminal, line.starts_lower = hit
+    (line.low, line.tokens, line.words, line.stop_density, line.terminal, line.starts_lower,
+     line.letter_share) = hit
 
 
 def _unwrap(raw_lines: list[str]) -> list[list[str]]:
@@ -367,6 +370,10 @@ def _classify_cached(line: Line, r: Rules, use_stopwords: bool) -> None:
     _CLASS_CACHE[key] = (line.label, line.kind, line.date)
 
 
+# Letters per character below which a line is not prose (English prose is about 0.8).
+MIN_LETTER_SHARE = 0.5
+
+
 def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
     t = line.text
     if line.link_share > 0.5:
@@ -418,6 +425,9 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
         return
     sd_ok = (lambda x: line.stop_density >= x) if use_stopwords else (lambda x: True)
     line.label = BODY
+    if line.letter_share < MIN_LETTER_SHARE:
+        line.kind = "short"  # numbers, symbols, encoding debris: never prose
+        return
     if line.words >= 10 and line.terminal and sd_ok(0.2):
         line.kind = "good"
     elif line.words >= 30 and sd_ok(0.15):
