@@ -594,23 +594,43 @@ class _RuleContext:
         return bool(prev) and prev[-1] in self.cue.locatives and word.endswith(self.cue.place_suffixes) and len(word) > 4
 
 
+def _given_name_not_place(t: _Text, m: Mention, cue: Cues) -> bool:
+    """A one-word nationality or country that is also a given name, followed by a surname-like word."""
+    j = m.end_tok
+    return (
+        m.end_tok - m.start_tok == 1
+        and m.entity.type in {"NORP", "GPE"}
+        and fold(t.toks[m.start_tok]) in cue.first_names
+        and j < t.n
+        and t.joined(j - 1)
+        and t.toks[j].isalpha()
+        and t.toks[j][0].isupper()
+        and t.toks[j][1:].islower()
+        and fold(t.toks[j]) not in cue.not_names
+        and fold(t.toks[j]) not in cue.titles
+    )
+
+
 def _ends_with_any(words: tuple[str, ...], phrases: tuple[tuple[str, ...], ...]) -> bool:
     return any(words[-len(p) :] == p for p in phrases if len(p) <= len(words))
 
 
 def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
     cue = cues()
+    absorbed: set[int] = set()
     covered = [False] * t.n
     for m in catalog_mentions:
+        if _given_name_not_place(t, m, cue):
+            absorbed.add(id(m))  # "Christian Lindner", "Jordan Henderson": a person, not a people or country
+            continue
         for k in range(m.start_tok, m.end_tok):
             covered[k] = True
-    ctx = _RuleContext(t, cue, catalog_mentions)
+    ctx = _RuleContext(t, cue, [m for m in catalog_mentions if id(m) not in absorbed])
     for m in catalog_mentions:
         if m.entity.type == "PERSON" and m.end_tok - m.start_tok > 1:
             ctx.add_surname(fold(t.toks[m.end_tok - 1]), m.entity)
 
     rule_mentions: list[Mention] = []
-    absorbed: set[int] = set()
     singles: list[tuple[int, str | None]] = []  # (token, type from a title cue)
     for a0, b in _runs(t, covered):
         a = ctx.strip_leading(a0, b)

@@ -211,3 +211,10 @@ def test_long_capitalised_stretches_neither_crash_nor_become_names():
     assert find_mentions("Big and " * 5000 + "Small.") == []
     shouting = "OFFICIALS SAID THE KREMLIN WOULD MEET TRUMP IN ALASKA AND EVERYONE AGREED WITH THE PLAN TODAY."
     assert [m["surface"] for m in find_mentions(shouting)] == ["KREMLIN", "TRUMP", "ALASKA"]
+
+
+def test_a_nationality_or_country_that_is_also_a_given_name_yields_to_the_person():
+    assert spans("German finance minister Christian Lindner said no.") == [
+        ("German", "NORP", "norp:germans"), ("Christian Lindner", "PERSON", "auto:person:christian-lindner")]
+    assert spans("He flew to Jordan on Monday.") == [("Jordan", "GPE", "gpe:jordan")]
+    assert spans("Christian leaders met.") == [("Christian", "NORP", "norp:christians")]
