@@ -50,8 +50,9 @@ class Entity:
     name: str
     type: str
     wikidata_id: str | None
-    aliases: tuple[str, ...]
+    aliases: tuple[str, ...]  # matched anywhere
     region: str | None = None  # entity meant by "<name> region" (city -> oblast)
+    short_forms: tuple[str, ...] = ()  # matched only once a longer name appears in the same text
 
     def as_row(self) -> dict[str, Any]:
         return {
@@ -59,7 +60,7 @@ class Entity:
             "name": self.name,
             "type": self.type,
             "wikidata_id": self.wikidata_id,
-            "aliases": list(self.aliases),
+            "aliases": [*self.aliases, *self.short_forms],
         }
 
     def as_ref(self) -> dict[str, Any]:
@@ -125,6 +126,16 @@ class Catalog:
         if entity_id in self.entities:
             raise ValueError(f"duplicate catalog id {entity_id}")
         aliases = [a for a in (raw.get("aliases") or []) if a != raw["name"]]
+        forms = ([raw["name"]] if raw.get("match_name", True) else []) + aliases
+        if "short" in raw:
+            shorts = list(raw["short"] or [])
+        elif type_ == "PERSON":
+            # The surname alone, once the full name has appeared ("Hegseth" after "Pete Hegseth").
+            shorts = sorted({TOKEN_RE.findall(f)[-1] for f in forms if len(TOKEN_RE.findall(f)) > 1})
+        else:
+            shorts = []
+        always = {fold(f) for f in forms}
+        shorts = [f for f in shorts if fold(f) not in always]
         entity = Entity(
             entity_id=entity_id,
             name=raw["name"],
@@ -132,18 +143,11 @@ class Catalog:
             wikidata_id=raw.get("wikidata"),
             aliases=tuple(dict.fromkeys(a.replace("[", "").replace("]", "") for a in aliases)),
             region=raw.get("region"),
+            short_forms=tuple(shorts),
         )
         self.entities[entity_id] = entity
-        forms = ([raw["name"]] if raw.get("match_name", True) else []) + aliases
         for form in forms:
             self._index(entity, form, short=False)
-        if "short" in raw:
-            shorts = raw["short"] or []
-        elif type_ == "PERSON":
-            # The surname alone, once the full name has appeared ("Hegseth" after "Pete Hegseth").
-            shorts = {TOKEN_RE.findall(f)[-1] for f in forms if len(TOKEN_RE.findall(f)) > 1}
-        else:
-            shorts = []
         for form in shorts:
             self._index(entity, form, short=True)
 

@@ -110,3 +110,10 @@ def test_each_city_spelling_with_a_capitalised_head_names_its_oblast():
         hit = lookup(name)
         assert hit is not None and hit["name"].endswith("Oblast"), name
     assert lookup("Kherson")["entity_id"] == "gpe:kherson"
+
+
+def test_rows_list_the_surname_forms_that_link_after_the_full_name():
+    rows = {r["entity_id"]: r for r in catalog_rows()}
+    assert "Terekhov" in rows["person:ihor-terekhov"]["aliases"]
+    assert "Zelenskyy" in rows["person:volodymyr-zelensky"]["aliases"]
+    assert rows["person:kim-jong-un"]["aliases"].count("Kim") == 1
