@@ -61,7 +61,9 @@ def quotes_doc(doc: Doc) -> None:
     article_id = doc.article_id or content_id(published_body)
     lookup = _entity_lookup()
     found, _, resolver = find_attributed(
-        body, lambda masked, spans: Resolver(body, masked, spans, list(doc.mentions or []), lookup)
+        body, lambda masked, spans: Resolver(
+            body, masked, spans, list(doc.mentions or []), lookup, strict_names=doc.language not in (None, "en")
+        )
     )
     changes = [r for r in doc.normalizations or [] if r.get("field", "text") == "text"]
     rows = []

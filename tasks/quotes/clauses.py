@@ -77,9 +77,17 @@ def after_quote(toks: list[Token], n: int, lex: Lexicon) -> Attribution | None:
         k += 1
     if k >= len(toks):
         return None
+    if is_verb(toks[k], lex) and toks[k].low.endswith(("-il", "-elle")):
+        # « ... », dit-il / ajoute-t-elle: the verb carries its pronoun
+        return Attribution(SpeakerPhrase("pronoun", toks[k].start, toks[k].end), toks[k].low)
     if is_verb(toks[k], lex) and toks[k].low not in NOT_INVERTED:
         got = forward_phrase(toks, k + 1, lex)
-        if got and got[0].kind != "pronoun" or got and toks[k].low in ("says", "said"):
+        # "said he" is English only in "said"/"says"; "sagte er", "dijo él" are ordinary
+        if got and (
+            got[0].kind != "pronoun"
+            or toks[k].low in ("says", "said")
+            or lex.pronouns[toks[k + 1].low].get("lowercase_only")
+        ):
             phrase, after = got
             if phrase.kind == "description":
                 phrase = _apposed_name(toks, after, lex) or phrase

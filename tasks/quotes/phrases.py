@@ -63,6 +63,11 @@ class SpeakerPhrase:
     plural: bool = False
 
 
+def is_pronoun(tok: Token, lex: Lexicon) -> bool:
+    entry = lex.pronouns.get(tok.low) if tok.kind == "w" else None
+    return entry is not None and (not entry.get("lowercase_only") or tok.text.islower())
+
+
 def is_verb(tok: Token, lex: Lexicon) -> bool:
     """A reporting verb: "said", "says" - but not "States" in "the United States" (a capital
     is only a verb in a Title Case headline, or in capitals)."""
@@ -146,7 +151,7 @@ def backward_phrase(toks: list[Token], j: int, lex: Lexicon) -> SpeakerPhrase | 
     if j < 0 or toks[j].kind != "w":
         return None
     t = toks[j]
-    if t.low in lex.pronouns:
+    if is_pronoun(t, lex):
         return SpeakerPhrase("pronoun", t.start, t.end, plural=bool(lex.pronouns[t.low].get("plural")))
     if POSSESSIVE.search(t.text) and t.text[-1] != "s" or t.text.endswith(("'s", "’s")):
         return None  # "Zelensky's comments said" – a possessive is not the subject
@@ -176,7 +181,7 @@ def forward_phrase(toks: list[Token], i: int, lex: Lexicon) -> tuple[SpeakerPhra
     if i >= len(toks) or toks[i].kind != "w":
         return None
     t = toks[i]
-    if t.low in lex.pronouns:
+    if is_pronoun(t, lex):
         return SpeakerPhrase("pronoun", t.start, t.end, plural=bool(lex.pronouns[t.low].get("plural"))), i + 1
     j = i
     det = None

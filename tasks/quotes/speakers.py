@@ -58,8 +58,11 @@ class Resolver:
         spans: list[QuoteSpan],
         mentions: list[dict[str, Any]],
         lookup: Callable | None,
+        strict_names: bool = False,
     ):
         self.lex = lexicon()
+        # Outside English, capitals mark nouns too (German): only entities and titled names count.
+        self.strict_names = strict_names
         self.body = body
         self.masked = body_masked
         self.mentions = sorted(
@@ -158,9 +161,12 @@ class Resolver:
         """A capitalised plural that starts a sentence ("Critics said") is only a name if the
         article also capitalises it mid-sentence, or knows it as an entity."""
         bare = text[phrase.name_start : phrase.name_end]
+        known = in_body and self._mention_at(phrase.name_start, phrase.name_end) is not None
+        if self.strict_names:
+            return bool(phrase.titles) or known or bool(self._lookup(bare))
         if phrase.titles or len(bare.split()) > 1 or not in_body or not bare.endswith("s"):
             return True  # only plural-looking words ("Critics", "Analysts") are in doubt
-        if self._mention_at(phrase.name_start, phrase.name_end) is not None or self._lookup(bare):
+        if known or self._lookup(bare):
             return True
         if not self._at_sentence_start(phrase.start):
             return True
@@ -353,7 +359,10 @@ class Resolver:
         if phrase.kind == "pronoun":
             if phrase.plural or not in_body:
                 return None, None, surface
-            gender = self.lex.pronouns.get(surface.lower(), {}).get("gender")
+            low = surface.lower()
+            gender = self.lex.pronouns.get(low, {}).get("gender")
+            if gender is None and low.endswith(("-il", "-elle")):  # dit-il, ajoute-t-elle
+                gender = "m" if low.endswith("-il") else "f"
             person = self.nearest_person(phrase.start, gender)
             return (person.name, person.entity_id, surface) if person else (None, None, surface)
         if phrase.plural or phrase.determiner is None or phrase.determiner in INDEFINITE:

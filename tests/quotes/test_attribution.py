@@ -290,3 +290,18 @@ def test_fragment_in_a_sentence_about_a_person_is_theirs_but_not_a_things():
     rows = by_text(quotes(text))
     assert rows["for now"]["speaker"] == "Friedrich Merz"
     assert rows["shadow fleet"]["speaker"] is None and rows["shadow fleet"]["is_partial"]
+
+
+def test_french_and_spanish_attributions():
+    fr = (
+        "Le président ukrainien, Volodymyr Zelensky, a assuré que son pays ne céderait « jamais » ses territoires.\n\n"
+        "« Ces terres appartiennent aux Ukrainiens », a-t-il déclaré."
+    )
+    doc = Doc(source_path="fr", source_format="text", text=fr, article_id="fr", language="fr")
+    quotes_doc(doc)
+    rows = by_text(doc.quotes)
+    assert rows["jamais"]["is_partial"] and rows["jamais"]["verb"] == "assuré"
+    assert rows["Ces terres appartiennent aux Ukrainiens"]["verb"] == "déclaré"
+    assert {r["speaker"] for r in doc.quotes} == {"Volodymyr Zelensky"}
+    es = '"No vamos a ceder territorio", dijo Zelensky en Kiev.'
+    assert "Zelensky" in quotes(es)[0]["speaker"]
