@@ -106,8 +106,11 @@ def _check_unlocked(output: str, work_dir: Path | None) -> None:
 
 def _dask_runner(workers: int, address: str | None):
     """prefect-dask's runner: an existing scheduler, or a local cluster of `workers` processes."""
+    import logging
+
     from prefect_dask import DaskTaskRunner
 
+    logging.getLogger("distributed").setLevel(logging.WARNING)  # cluster start/stop chatter
     if address:
         return DaskTaskRunner(address=address)
     return DaskTaskRunner(
@@ -155,8 +158,9 @@ def serve(
                 },
                 print_starting_message=False,
             )
-    except KeyboardInterrupt:
-        typer.echo("newsetl: stopped", err=True)
+    except (KeyboardInterrupt, SystemExit):  # Ctrl-C, or Prefect's own SIGTERM handler exiting
+        pass
+    typer.echo("newsetl: stopped", err=True)
 
 
 def _raise_keyboard_interrupt(signum, frame) -> None:
