@@ -3,9 +3,19 @@
 `quotes_doc` finds the quotes of one article (body and headline) and who said them;
 `cluster_quotes` then links reports of one utterance across articles and outlets.
 
-Offsets: `start`/`end` index the article's `text_normalized` for body quotes, and its
-`title_normalized` for headline quotes (`is_headline` True); `text` is the same words as
-published, mapped back through the normalisation rows.
+Conventions of the rows:
+- `start`/`end` index the article's `text_normalized` for body quotes and its `title_normalized`
+  for headline quotes (`is_headline` True); `text` is the same words as published. The quoted
+  words exclude the marks and a trailing comma that stands in for a full stop.
+- `quote_id` is `content_id(article_id, start, end)`, with "title" after the article ID for
+  headline quotes (their offsets could equal a body quote's).
+- A quote running over paragraphs is one row (the paragraph breaks and reopening marks inside
+  it included); one longer than the validate stage allows becomes one row per paragraph.
+  `"A," he said, "B."` is two rows with the same speaker.
+- `is_partial`: the quote is a fragment of the reporter's sentence (`a good "compromise"`,
+  `said that "..."`), not a sentence of its own or introduced by `said:` / `said,`.
+- `speaker` is the canonical name (entities stage) or null when the text names nobody ("a
+  Brussels spokesman", "officials", "X and Y said"); `speaker_surface` keeps how it was named.
 """
 
 from __future__ import annotations
@@ -18,9 +28,9 @@ from prefect.cache_policies import NO_CACHE
 
 from tasks.batch import StageResult, run_stage
 from tasks.quotes.attribution import Found, find_attributed
-from tasks.quotes.speakers import Resolver
 from tasks.quotes.cluster import cluster_quotes
 from tasks.quotes.offsets import published_span
+from tasks.quotes.speakers import Resolver
 from tasks.records import Doc, content_id
 
 __all__ = ["quotes_doc", "cluster_quotes", "quotes_batch", "cluster_quotes_task", "published_span"]
