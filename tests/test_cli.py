@@ -43,3 +43,19 @@ def test_run_over_the_seeds_exits_0_and_prints_the_summary(seeds_dir: Path, tmp_
     assert "5 documents in -> 5 articles" in result.stdout
     assert "articles.parquet" in result.stdout
     assert (tmp_path / "out" / "reports" / "index.html").exists()
+
+
+def test_a_second_run_on_a_locked_output_exits_2_with_the_reason(seeds_dir: Path, tmp_path: Path):
+    from tasks.publish import OutputLock
+
+    out = tmp_path / "out"
+    with OutputLock(out):
+        result = _run("run", "--input", str(seeds_dir), "--output", str(out))
+    assert result.returncode == 2
+    assert "another newsetl run" in result.stderr
+    assert not (out / "articles.parquet").exists()
+
+
+def test_serve_needs_exactly_one_schedule(seeds_dir: Path):
+    assert _run("serve", "--input", str(seeds_dir)).returncode == 2
+    assert _run("serve", "--cron", "* * * * *", "--interval", "60", "--input", str(seeds_dir)).returncode == 2
