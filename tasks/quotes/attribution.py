@@ -161,9 +161,17 @@ def find_attributed(
             or (None if full else by_agent(toks, qend, hi, lex))
         )
         para = bisect.bisect_right(para_starts, q.open_start) - 1
+        weak = False
         if attribution is None and full and not before and s_idx > 0:
             attribution = previous_sentence(toks, starts, sentences[s_idx - 1], lex)
-        weak = False
+            prev_lo = bisect.bisect_left(starts, sentences[s_idx - 1][0])
+            if attribution is None and "\n" not in text[sentences[s_idx - 1][1] : q.open_start]:
+                # `Asked whether he trusts the US, he pauses. "We trust Nato."`: the person the
+                # previous sentence of the paragraph is about, if it quoted no one
+                prev = toks[prev_lo:qi]
+                subject = None if any(t.kind == "q" for t in prev) else sentence_subject(toks, prev_lo, qi, lex)
+                if subject is not None and subject.kind in ("name", "pronoun"):
+                    attribution, weak = Attribution(subject, None), True
         if attribution is None and not full:
             # `Merz ruled out sending Taurus "for now"`: a fragment in a sentence about someone is
             # theirs, if that someone turns out to be a person

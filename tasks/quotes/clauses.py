@@ -263,6 +263,8 @@ def sentence_subject(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Speak
         after = _skip_time(toks, after)
         if after < hi and _finite(toks[after], lex):
             return phrase
+        if phrase.kind == "pronoun" and after < hi and toks[after].kind == "w" and toks[after].low.endswith("s"):
+            return phrase  # "he pauses", "she laughs"
         if after + 1 < hi and toks[after].text == "," and (
             toks[after + 1].low in ("who", "whose") or toks[after + 1].text.isdigit()
         ):

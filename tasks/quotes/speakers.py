@@ -365,10 +365,14 @@ class Resolver:
                 gender = "m" if low.endswith("-il") else "f"
             person = self.nearest_person(phrase.start, gender)
             return (person.name, person.entity_id, surface) if person else (None, None, surface)
-        if phrase.plural or phrase.determiner is None or phrase.determiner in INDEFINITE:
+        # Headlines drop articles: "..., says Estonian PM" is definite.
+        if phrase.plural or phrase.determiner in INDEFINITE or (phrase.determiner is None and in_body):
             return None, None, surface
         pos = phrase.start if in_body else len(self.body)
         person = self.by_role(phrase.role, self._country(phrase), pos)
+        if person is None and not in_body and phrase.role in self.lex.nearest_roles:
+            # the office holder the story is about: the first person its sentences are about
+            person = next((p for p in sorted(self.persons, key=lambda p: p.start) if p.subject and p.name), None)
         return (person.name, person.entity_id, surface) if person else (None, None, surface)
 
     def is_person(self, name: str | None) -> bool:

@@ -305,3 +305,24 @@ def test_french_and_spanish_attributions():
     assert {r["speaker"] for r in doc.quotes} == {"Volodymyr Zelensky"}
     es = '"No vamos a ceder territorio", dijo Zelensky en Kiev.'
     assert "Zelensky" in quotes(es)[0]["speaker"]
+
+
+def test_present_tense_interview_and_headline_description():
+    title = "Ukraine war 'a test for the whole of Europe', says Estonian PM"
+    text = (
+        "Estonia's prime minister says the war will decide whether Europe can defend itself.\n\n"
+        'Kristen Michal tells the BBC that Russia "will test Nato" if it wins.\n\n'
+        'Asked whether he trusts the US, he pauses. "We trust Nato."\n\n'
+        "Its defence minister, Andris Spruds, recently said that the Baltic states \"cannot afford to be naive.\""
+    )
+    rows = by_text(quotes(text, title=title))
+    assert rows["a test for the whole of Europe"]["speaker"] == "Kristen Michal"
+    assert rows["We trust Nato."]["speaker"] == "Kristen Michal"
+    naive = rows["cannot afford to be naive."]
+    assert naive["speaker"] == "Andris Spruds" and naive["is_partial"]
+
+
+def test_police_ranks_are_titles():
+    text = 'Det Supt Jo Weeks said: "This was a shocking attack."'
+    row = quotes(text)[0]
+    assert row["speaker"] == "Jo Weeks" and row["speaker_surface"] == "Det Supt Jo Weeks"
