@@ -29,7 +29,7 @@ from tasks.quotes.clauses import (
 )
 from tasks.quotes.lexicon import Lexicon, lexicon
 from tasks.quotes.marks import QuoteSpan, find_quotes
-from tasks.quotes.phrases import MASK, SpeakerPhrase, Token, is_verb, tokenize
+from tasks.quotes.phrases import MASK, SpeakerPhrase, Token, backward_phrase, is_verb, tokenize
 from tasks.quotes.speakers import Resolver
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
@@ -174,8 +174,10 @@ def find_attributed(
                     attribution, weak = Attribution(subject, None), True
         if attribution is None and not full:
             # `Merz ruled out sending Taurus "for now"`: a fragment in a sentence about someone is
-            # theirs, if that someone turns out to be a person
+            # theirs, if that someone turns out to be a person; in a headline, `Zelensky 'ready'`
             subject = sentence_subject(toks, lo, qi, lex)
+            if subject is None and headline and qi > lo:
+                subject = backward_phrase(toks, qi - 1, lex)
             if subject is not None and subject.kind in ("name", "pronoun", "description"):
                 attribution, weak = Attribution(subject, None), True
         for piece_start, piece_end in _pieces(text, start, end):

@@ -46,7 +46,8 @@ def sentence_spans(masked: str, text: str, quotes: list[QuoteSpan], lex: Lexicon
         cuts.add(m.end())
     for m in re.finditer(r"[.!?…]+(?=\s+[A-Z\x01\d(\[“\"‘'])", masked):
         word = re.search(r"([\w.]+)$", masked[max(0, m.start() - 40) : m.start()])
-        if m.group(0) == "." and word:
+        opens_quote = masked[m.end() :].lstrip()[:1] == "\x01"  # "... in Washington, D.C. "If ...""
+        if m.group(0) == "." and word and not opens_quote:
             w = word.group(1).lower()
             if w in lex.abbreviations or (len(w) == 1 and w.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", w):
                 continue

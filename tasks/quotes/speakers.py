@@ -155,6 +155,18 @@ class Resolver:
             if len(name.split()) > len(words):
                 if best is None or (eid and not best[1]) or (bool(eid) == bool(best[1]) and len(name) > len(best[0])):
                     best = (name, eid)
+        if best is None and len(words) == 1:
+            # "Sir Keir", "Iga": a given name alone, if it is one person's in this article
+            first = fold_name(words[0])
+            matches = {
+                (name, eid)
+                for names in self._names_by_surname.values()
+                for name, eid in names
+                if len(name.split()) > 1 and fold_name(name.split()[0]) == first
+            }
+            canonical = {fold_name(n) for n, _ in matches}
+            if len(canonical) == 1 or len({e for _, e in matches if e}) == 1:
+                best = max(matches, key=lambda m: (bool(m[1]), len(m[0])))
         return best
 
     def looks_like_name(self, phrase: SpeakerPhrase, text: str, in_body: bool) -> bool:

@@ -326,3 +326,24 @@ def test_police_ranks_are_titles():
     text = 'Det Supt Jo Weeks said: "This was a shocking attack."'
     row = quotes(text)[0]
     assert row["speaker"] == "Jo Weeks" and row["speaker_surface"] == "Det Supt Jo Weeks"
+
+
+def test_quote_after_an_abbreviation_starts_a_new_sentence():
+    text = (
+        '"That ends now," Vance said in Washington, D.C. "Europe can pay for it."\n\n'
+        'Chris Murphy called it "a gift to Putin" in a post on X. "Vance is doing Putin\'s work," Murphy wrote.'
+    )
+    rows = by_text(quotes(text))
+    assert not rows["Europe can pay for it."]["is_partial"]
+    assert "Vance" in rows["Europe can pay for it."]["speaker"]
+    assert not rows["Vance is doing Putin's work"]["is_partial"]
+
+
+def test_a_knight_by_his_given_name_and_a_headline_subject():
+    text = (
+        "Sir Keir Starmer met the Ukrainian president.\n\n"
+        '"We are with you, for as long as it takes," Sir Keir told him.'
+    )
+    assert quotes(text)[0]["speaker"] == "Keir Starmer"
+    head = [r for r in quotes("Volodymyr Zelensky spoke on Thursday.", title="Zelensky 'ready' to discuss territory") if r["is_headline"]]
+    assert head[0]["speaker"] == "Volodymyr Zelensky" and head[0]["is_partial"]
