@@ -120,6 +120,9 @@ class Resolver:
         """(name, entity_id, is_org): overlapping mention, then lookup, then the article's fuller name."""
         if span is not None:
             m = self._mention_at(*span)
+            if m is not None and m.get("name") and m.get("type") in ("GPE", "LOC") and self._gender(surface, bare):
+                # "Lyudmila, 61," typed a place: a given name says person; keep the name, not the ID
+                return m["name"], None, False
             if m is not None and m.get("name"):
                 if m.get("type") == "PERSON":
                     fuller = self._expand(m["name"])  # "De Wever" -> the article's "Bart De Wever"

@@ -347,3 +347,17 @@ def test_a_knight_by_his_given_name_and_a_headline_subject():
     assert quotes(text)[0]["speaker"] == "Keir Starmer"
     head = [r for r in quotes("Volodymyr Zelensky spoke on Thursday.", title="Zelensky 'ready' to discuss territory") if r["is_headline"]]
     assert head[0]["speaker"] == "Volodymyr Zelensky" and head[0]["is_partial"]
+
+
+def test_a_woman_named_by_given_name_only_is_a_person():
+    text = (
+        "In a small flat in Yekaterinburg, Lyudmila, 61, keeps her son's photographs on a shelf.\n\n"
+        '"I do not believe it," she says.'
+    )
+    doc = Doc(source_path="t", source_format="text", text=text, article_id="a")
+    # the entities stage may type an unfamiliar given name as a place
+    start = text.index("Lyudmila")
+    doc.mentions = [{"entity_id": "auto:gpe:lyudmila", "name": "Lyudmila", "type": "GPE", "surface": "Lyudmila",
+                     "start": start, "end": start + 8}]
+    quotes_doc(doc)
+    assert doc.quotes[0]["speaker"] == "Lyudmila" and doc.quotes[0]["speaker_entity_id"] is None
