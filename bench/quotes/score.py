@@ -20,6 +20,7 @@ when both are present, start alike (Vladimir/Volodymyr).
     .venv/bin/python bench/quotes/score.py            # summary
     .venv/bin/python bench/quotes/score.py -v         # plus every miss and wrong speaker
     .venv/bin/python bench/quotes/score.py --json     # machine-readable
+    .venv/bin/python bench/quotes/score.py -v --only 'dev_5[2-6]_*'   # one round
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ from tasks.quotes import published_span, quotes_doc  # noqa: E402
 from tasks.records import Doc  # noqa: E402
 
 
-def load_devset(path: Path = DEVSET) -> list[dict[str, Any]]:
-    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(path.glob("*.yaml"))]
+def load_devset(path: Path = DEVSET, pattern: str = "*.yaml") -> list[dict[str, Any]]:
+    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(path.glob(pattern))]
 
 
 def run_pipeline(article: dict[str, Any], with_stages: bool = True) -> Doc:
@@ -256,8 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss and wrong speaker")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--bare", action="store_true", help="skip normalise and entities (quotes alone)")
+    ap.add_argument("--only", default="*.yaml", help="score only the dev files matching this glob (one round)")
     args = ap.parse_args(argv)
-    result = score(with_stages=not args.bare)
+    result = score(load_devset(pattern=args.only), with_stages=not args.bare)
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return 0
