@@ -44,6 +44,9 @@ class Rules:
     contains_gate_words: frozenset[str]
     contains_gate_strings: tuple[str, ...]
     caption_credit: re.Pattern
+    caption_follower: re.Pattern
+    speaker_tag: re.Pattern
+    entry_time: re.Pattern
     byline_located: re.Pattern
     agency_credit: re.Pattern
     outlet_names: list[str]
@@ -98,6 +101,9 @@ def rules() -> Rules:
         contains_gate_strings=tuple(sorted({k for _, o, _ in contains for k in o})),
         furniture_contains_max_words=int(p["furniture_contains_max_words"]),
         caption_credit=re.compile(_alternation(p["caption_credit"])),
+        caption_follower=re.compile(_alternation(p["caption_follower"]), re.I),
+        speaker_tag=re.compile(p["speaker_tag"]),
+        entry_time=re.compile(_alternation(p["entry_time"]), re.I),
         byline_located=re.compile(p["byline_located"]),
         agency_credit=re.compile(p["agency_credit"], re.I),
         outlet_names=sorted(o["outlets"], key=len, reverse=True),
@@ -428,6 +434,11 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
     if line.letter_share < MIN_LETTER_SHARE:
         line.kind = "short"  # numbers, symbols, encoding debris: never prose
         return
+    if r.speaker_tag.match(t):
+        # "LEILA FADEL, HOST:" - a transcript's speaker; their words follow on the line or below
+        rest = t[r.speaker_tag.match(t).end():]
+        line.kind = "good" if len(rest.split()) >= 10 else "near"
+        return
     if line.words >= 10 and line.terminal and sd_ok(0.2):
         line.kind = "good"
     elif line.words >= 30 and sd_ok(0.15):
@@ -652,6 +663,51 @@ def _read_lines(raw: str, r: Rules) -> tuple[list[Line], list[datetime]]:
     return lines, prefix_dates
 
 
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]?[A-Z]")
+
+
+def _captions_and_entries(lines: list[Line], r: Rules) -> None:
+    """Picture captions and video titles named by the line after them; live-blog entry headings.
+
+    A one-sentence line followed by an image credit ("Image: Name/Agency"), a caption toggle or
+    a video-player notice describes that picture or video. A short headline between an entry
+    timestamp and prose, once the article is under way (two paragraphs in), opens a live-blog entry and is part of
+    the article (above the first paragraph the same shape is a header's video title or label).
+    """
+    good_seen = 0
+    for i, line in enumerate(lines):
+        seen_before = good_seen >= 2
+        good_seen += line.label == BODY and line.kind == "good"
+        if not line.text or line.words > 24:
+            continue
+        if r.caption_follower.fullmatch(line.text):
+            j = _prev_nonblank(lines, i)
+            if j is not None and lines[j].words <= 6 and "/" in lines[j].text:
+                j = _prev_nonblank(lines, j)  # the credit between caption and toggle: "Name/NPR"
+            if j is not None:
+                prev = lines[j]
+                if prev.label == BODY and prev.words <= 25 and not _SENTENCE_BREAK.search(prev.text):
+                    prev.label, prev.kind = FURNITURE, "caption"
+        elif seen_before and line.label == BODY and line.kind in ("short", "near") and 3 <= line.words <= 20 and not line.is_list:
+            j, k = _prev_nonblank(lines, i), _next_nonblank(lines, i)
+            if (
+                j is not None
+                and k is not None
+                and lines[k].label == BODY
+                and lines[k].kind == "good"
+                and (lines[j].kind in ("date", "player") or r.entry_time.fullmatch(lines[j].text))
+                and not line.text.endswith(":")
+            ):
+                line.kind = "near-good"
+
+
+def _prev_nonblank(lines: list[Line], i: int) -> int | None:
+    j = i - 1
+    while j >= 0 and lines[j].label == BLANK:
+        j -= 1
+    return j if j >= 0 else None
+
+
 def _adopt_from_context(lines: list[Line]) -> None:
     """jusText-style context: lines that are not clearly prose take their neighbours' class."""
     # A sentence cut by a widget is body when its lower-case continuation follows.
@@ -688,6 +744,7 @@ def clean_text(raw: str, title_hint: str | None = None) -> CleanedText:
     for line in nonblank:
         _classify_cached(line, r, use_stopwords)
 
+    _captions_and_entries(lines, r)
     _adopt_from_context(lines)
 
     # Comments: a thread of headers (name + time) after the body started.
@@ -902,7 +959,7 @@ def _find_title(
     if len(candidates) == 2:
         later, earlier = candidates
         a, b = lines[earlier], lines[later]
-        if _standfirst_like(b) and b.words > a.words and a.words <= 30:
+        if _standfirst_like(b) and (b.words > a.words or b.terminal or not a.terminal) and a.words <= 30:
             return _split_site_suffix(a.text)[0], later, earlier
     t = candidates[0]
     if lines[t].words > 30:
