@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from tasks.quotes.lexicon import Lexicon
 from tasks.quotes.marks import QuoteSpan
-from tasks.quotes.phrases import SpeakerPhrase, Token, backward_phrase, forward_phrase, is_verb
+from tasks.quotes.phrases import DETERMINERS, SpeakerPhrase, Token, backward_phrase, forward_phrase, is_verb
 
 TERMINAL = ".!?…"
 
@@ -98,6 +98,7 @@ def after_quote(toks: list[Token], n: int, lex: Lexicon) -> Attribution | None:
     if got is None:
         return None
     phrase, after = got
+    after = _skip_parenthesis(toks, after)  # "Sen. Elizabeth Warren (D-Mass.) said"
     # "a spokeswoman for Downing Street said", "the General Staff of Ukraine's armed forces said"
     after = _skip_modifier(toks, after, lex)
     v = skip_forward(toks, after, lex)
@@ -120,6 +121,17 @@ def after_quote(toks: list[Token], n: int, lex: Lexicon) -> Attribution | None:
     if k > n and toks[k - 1].text in "–—-" and phrase.kind in ("name", "description"):
         return Attribution(phrase, None)  # "'We will rebuild every home' – Zelensky visits ..."
     return None
+
+
+def _skip_parenthesis(toks: list[Token], i: int) -> int:
+    """Past a short parenthesis after a name: "(D-Mass.)", "(SSEN)", "(pictured)"."""
+    if i < len(toks) and toks[i].text == "(":
+        for n in range(i + 1, min(len(toks), i + 9)):
+            if toks[n].text == ")":
+                return n + 1
+            if toks[n].kind == "q" or "\n" in toks[n].text:
+                break
+    return i
 
 
 def _skip_modifier(toks: list[Token], i: int, lex: Lexicon) -> int:
@@ -145,14 +157,21 @@ def _apposed_name(toks: list[Token], i: int, lex: Lexicon) -> SpeakerPhrase | No
 def subject_of(toks: list[Token], v: int, lo: int, lex: Lexicon) -> SpeakerPhrase | None:
     """The subject of the verb at v, looking no further back than lo."""
     j = skip_back(toks, v - 1, lex)
-    if j - 2 >= lo and toks[j].text == ")" and toks[j - 2].text == "(":
-        j -= 3  # "Scottish and Southern Electricity Networks (SSEN) said"
+    if j - 2 >= lo and toks[j].text == ")":
+        # "Scottish and Southern Electricity Networks (SSEN) said", "Sen. Jane Doe (D-Mass.) said"
+        for n in range(j - 1, max(lo, j - 8) - 1, -1):
+            if toks[n].text == "(":
+                j = n - 1
+                break
+            if toks[n].kind == "q":
+                break
     if j < lo:
         return None
     if toks[j].low in ("who", "which") and j - 1 >= lo and toks[j - 1].text == ",":
         # "comments by Hungarian Foreign Minister Peter Szijjarto, who said"
         return backward_phrase(toks, j - 2, lex) if j - 2 >= lo else None
-    if toks[j].text == ",":
+    if toks[j].text == "," or (toks[j].kind == "q" and j - 1 >= lo and toks[j - 1].kind == "w"):
+        # a quoted name closes an insertion: `who goes by the call sign "Kit," said`
         return _subject_before_insertions(toks, j, lo, lex)
     phrase = backward_phrase(toks, j, lex)
     if phrase is not None and phrase.start < toks[lo].start:
@@ -382,7 +401,8 @@ def is_full(before: list[Token], lex: Lexicon) -> bool:
             j -= 1
         return j >= 0 and is_verb(before[j], lex)
     if is_verb(last, lex):
-        return True
+        # "wanted an answer "within weeks"": after a determiner the word is a noun
+        return len(before) < 2 or before[-2].low not in DETERMINERS
     return False
 
 

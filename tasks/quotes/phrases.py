@@ -20,6 +20,8 @@ PARTICLES = frozenset(
     {"de", "van", "von", "der", "den", "bin", "al", "da", "di", "du", "la", "le", "del", "dos", "ibn", "of", "for"}
 )
 POSSESSIVE = re.compile(r"['’]s?$")
+# "al-Farra", "el-Sisi", "bin-Salman": a name that starts with a lowercase article
+_ARABIC_ARTICLE = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|an|ul|ud|bin|ibn|abu|abd)-[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class Token:
 
     @property
     def cap(self) -> bool:
-        return self.kind == "w" and self.text[0].isupper()
+        return self.kind == "w" and (self.text[0].isupper() or bool(_ARABIC_ARTICLE.match(self.text)))
 
 
 def tokenize(masked: str, headline: bool = False) -> list[Token]:
@@ -109,6 +111,21 @@ def _role_backward(toks: list[Token], j: int, lex: Lexicon) -> tuple[int, str, b
     return None
 
 
+# Words that make an office someone else's: "the shadow home secretary" is not "the home secretary".
+QUALIFIERS = ("shadow", "former", "ex", "ex-")
+
+
+def qualified(role: str | None, words: list[str]) -> str | None:
+    """`role`, marked with a qualifier among `words` ("shadow:minister"); people and
+    organisations are not qualified."""
+    if role is None or role in ("person", "organisation"):
+        return role
+    for w in words:
+        if w in QUALIFIERS:
+            return f"{w.rstrip('-')}:{role}"
+    return role
+
+
 def _description_backward(toks: list[Token], j: int, lex: Lexicon) -> SpeakerPhrase | None:
     hit = _role_backward(toks, j, lex)
     if hit is None:
@@ -137,6 +154,7 @@ def _description_backward(toks: list[Token], j: int, lex: Lexicon) -> SpeakerPhr
             break
         mods.append(t.low)
         k -= 1
+    role = qualified(role, mods)
     start = toks[k].start if det else toks[k + 1].start
     if det is None and k >= 0 and toks[k].kind == "w" and not mods:
         # "Zelensky adviser said" is a name with a title; a bare role after a word is not a speaker

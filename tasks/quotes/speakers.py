@@ -28,6 +28,7 @@ from tasks.quotes.phrases import (
     is_title,
     is_verb,
     name_from,
+    qualified,
     tokenize,
 )
 
@@ -346,6 +347,7 @@ class Resolver:
             for w in phrase.titles:
                 role = self.lex.role_of.get(w, role)
             role = self.lex.role_of.get(" ".join(phrase.titles[-2:]), role)
+            role = qualified(role, phrase.titles)
             country = next((self.lex.place_of[w] for w in phrase.titles if w in self.lex.place_of), None)
             if role:
                 self.titled.append((phrase.start, role, country, person))
@@ -369,7 +371,8 @@ class Resolver:
             if not self.looks_like_name(phrase, text, in_body):
                 return None, None, surface
             bare = text[phrase.name_start : phrase.name_end]
-            name, eid, _ = self.canonical(surface, bare, (phrase.name_start, phrase.name_end) if in_body else None)
+            name, eid, is_org = self.canonical(surface, bare, (phrase.name_start, phrase.name_end) if in_body else None)
+            name, eid = self._with_country(phrase, surface, name, eid, is_org)
             return name, eid, surface
         if phrase.kind == "pronoun":
             if phrase.plural or not in_body:
@@ -389,6 +392,18 @@ class Resolver:
             # the office holder the story is about: the first person its sentences are about
             person = next((p for p in sorted(self.persons, key=lambda p: p.start) if p.subject and p.name), None)
         return (person.name, person.entity_id, surface) if person else (None, None, surface)
+
+    def _with_country(
+        self, phrase: SpeakerPhrase, surface: str, name: str | None, eid: str | None, is_org: bool
+    ) -> tuple[str | None, str | None]:
+        """"Israel's Ministry of Foreign Affairs" is not any "Ministry of Foreign Affairs": an
+        organisation whose name says no country keeps the country the text gave it."""
+        if not (is_org and name and phrase.titles):
+            return name, eid
+        country = next((self.lex.place_of[w] for w in phrase.titles if w in self.lex.place_of), None)
+        if country is None or any(w.lower() in self.lex.place_of for w in re.findall(r"[\w'’]+", name)):
+            return name, eid
+        return re.sub(r"^(?:the|The)\s+", "", surface), None
 
     def is_person(self, name: str | None) -> bool:
         """Whether the article knows `name` as a person (not an organisation or a place)."""

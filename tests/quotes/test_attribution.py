@@ -361,3 +361,50 @@ def test_a_woman_named_by_given_name_only_is_a_person():
                      "start": start, "end": start + 8}]
     quotes_doc(doc)
     assert doc.quotes[0]["speaker"] == "Lyudmila" and doc.quotes[0]["speaker_entity_id"] is None
+
+
+def test_party_and_state_in_parentheses_after_a_name():
+    rows = by_text(quotes('"Americans deserve answers, not excuses," Sen. Elizabeth Warren (D-Mass.) said on Tuesday.'))
+    row = rows["Americans deserve answers, not excuses"]
+    assert "Warren" in row["speaker"] and row["is_partial"] is False
+
+
+def test_a_noun_after_a_determiner_is_no_reporting_verb():
+    rows = by_text(quotes('An official said Washington wanted an answer "within weeks, not months".'))
+    assert rows["within weeks, not months"]["is_partial"] is True
+
+
+def test_a_shadow_minister_does_not_hold_the_office():
+    text = (
+        "The Home Secretary, Shabana Mahmood, spoke first. Chris Philp, the shadow home secretary, "
+        'replied. "It is not good enough," the home secretary said.'
+    )
+    assert by_text(quotes(text))["It is not good enough"]["speaker"] == "Shabana Mahmood"
+
+
+def test_a_name_with_a_lowercase_arabic_article_is_a_name():
+    text = (
+        'Philippe Lazzarini said aid was blocked. "No tents get in," he said.\n\n'
+        "In Deir el-Balah, Dr Ahmed al-Farra, head of paediatrics at Nasser Hospital, told reporters that "
+        'children were cold. "We have no fuel," he said.'
+    )
+    assert by_text(quotes(text))["We have no fuel"]["speaker"] == "Ahmed al-Farra"
+
+
+def test_a_quoted_call_sign_closing_an_insertion_leaves_the_soldier_unnamed():
+    text = (
+        'President Volodymyr Zelensky called for air defence. "Every day counts," he wrote.\n\n'
+        'A drone operator with the 92nd Brigade, who goes by the call sign "Kit," said assaults had grown. '
+        '"They keep coming," he said.'
+    )
+    assert by_text(quotes(text))["They keep coming"]["speaker"] is None
+
+
+def test_an_organisation_keeps_the_country_the_text_gives_it():
+    entities = pytest.importorskip("tasks.entities")
+    text = "Israel's Ministry of Foreign Affairs said in a statement: \"Aid is flowing.\""
+    doc = Doc(source_path="t", source_format="text", text=text, article_id="a1")
+    doc.text_normalized = text
+    entities.entities_doc(doc)
+    quotes_doc(doc)
+    assert by_text(doc.quotes)["Aid is flowing."]["speaker"] == "Israel's Ministry of Foreign Affairs"
