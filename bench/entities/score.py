@@ -2,6 +2,7 @@
 
     python bench/entities/score.py            # totals
     python bench/entities/score.py -v         # plus every miss and false alarm
+    python bench/entities/score.py -v "holdout_1[4-8]*"   # one round only
 
 A gold line `[surface, TYPE, canonical name]` labels every whole-word, same-case occurrence of
 the surface (an optional fourth item lists which occurrences, from 0); an occurrence inside a
@@ -134,14 +135,18 @@ def score_devset(find_mentions, devset: Path = DEVSET) -> Score:
 def main() -> int:
     parser = argparse.ArgumentParser(description="Score entity mentions on the dev set.")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every error")
+    parser.add_argument("pattern", nargs="?", default="*", help="score only files matching this glob, e.g. 'holdout_1[4-8]*'")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from tasks.entities import find_mentions
 
-    s = score_devset(find_mentions)
+    paths = sorted(DEVSET.glob(args.pattern + ".yaml"))
+    s = Score()
+    for path in paths:
+        score_doc(path, find_mentions, s)
     if args.verbose:
         print("\n".join(s.errors))
-    docs = len(list(DEVSET.glob("*.yaml")))
+    docs = len(paths)
     print(f"documents {docs}  gold {s.tp + s.fn}  predicted {s.tp + s.fp}")
     print(f"span+type  precision {s.precision:.3f}  recall {s.recall:.3f}  F1 {s.f1:.3f}")
     print(f"linking    accuracy {s.linking:.3f} (right canonical name among correct spans)")

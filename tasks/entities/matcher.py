@@ -69,6 +69,9 @@ class Cues:
     speech_before: tuple[tuple[str, ...], ...]
     not_names: frozenset[str]
     first_names: frozenset[str]
+    org_suffixes: tuple[str, ...]
+    institutions_alone: frozenset[str]
+    org_tails_with_place: frozenset[str]
     lead_len: int  # words in the longest lead phrase, so one look back serves them all
 
 
@@ -102,6 +105,9 @@ def cues() -> Cues:
         speech_before=leads["speech_cues_before"],
         not_names=words("not_names") | frozenset(STOP_WORDS),
         first_names=load_first_names(),
+        org_suffixes=tuple(fold(w) for w in raw.get("org_suffixes") or []),
+        institutions_alone=words("institutions_alone"),
+        org_tails_with_place=words("org_tails_with_place"),
         lead_len=max((len(p) for group in leads.values() for p in group), default=1),
     )
 
@@ -404,6 +410,45 @@ class _RuleContext:
         self.acronyms: dict[str, Entity] = {}
         self.catalog_by_end = {m.end_tok: m for m in catalog_mentions}
         self.orgs = [m for m in catalog_mentions if m.entity.type == "ORG"]
+        self.names: dict[tuple[str, ...], Entity] = {}  # rule-made names by their folded words
+
+    def org_continued(self, a: int, b: int, absorbed: set[int]) -> int | None:
+        """"European Council on Foreign Relations": a catalogue organisation ending in an
+        organisation word, then "on", "for" or "of" and capitalised words with no cue of their
+        own, is one longer organisation; returns where it starts."""
+        t = self.t
+        if a < 2 or b - a > 4 or not t.toks[a - 1] in {"on", "for", "of"} or not (t.joined(a - 2) and t.joined(a - 1)):
+            return None
+        before = self.catalog_by_end.get(a - 1)
+        if before is None or before.entity.type != "ORG" or id(before) in absorbed:
+            return None
+        if fold(t.toks[before.end_tok - 1]) not in self.cue.org_tails or not self.name_shaped(a, b):
+            return None
+        if self.structural_type(a, b) is not None:
+            return None
+        absorbed.add(id(before))
+        return before.start_tok
+
+    def head_of_org(self, k: int) -> Entity | None:
+        """"the Institute", "the Mission": after "the", an organisation word alone is the one
+        organisation of the article whose name ends in it."""
+        t = self.t
+        word = fold(t.toks[k])
+        if k == 0 or t.toks[k - 1] not in {"the", "The"} or word not in self.cue.org_tails:
+            return None
+        found = {m.entity.entity_id: m.entity for m in self.orgs if m.end_tok - m.start_tok > 1 and fold(t.toks[m.end_tok - 1]) == word}
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def org_word(self, k: int) -> bool:
+        """An institution named by one word ("the Senate") or a company-like word ending
+        ("Rosselkhozbank", "Metinvest") outside a sentence start."""
+        t = self.t
+        word = fold(t.toks[k])
+        if word in self.cue.institutions_alone:
+            return k > 0 and t.toks[k - 1] in {"the", "The"}
+        if t.sentence_initial(k) or word in self.cue.first_names or word in self.cue.not_names or not t.toks[k][1:].islower():
+            return False
+        return any(word.endswith(x) and len(word) >= len(x) + 3 for x in self.cue.org_suffixes)
 
     def initials_of(self, acronym: str) -> Entity | None:
         """"RUSI" beside "Royal United Services Institute": an unexplained acronym spelling the
@@ -472,6 +517,15 @@ class _RuleContext:
         type_ = self.structural_type(a, b)
         if type_ is not None:
             return [(a, b, type_)]
+        for k in range(1, len(words) - 1):
+            if words[k] != "of":
+                continue
+            r = a + k + 1 + (words[k + 1] == "the")
+            if r < b and self.structural_type(r, b) == "ORG":
+                left = self.segments(a, a + k)
+                if len(left) == 1 and left[0][2] is None and 2 <= k <= 3 and self.name_shaped(a, a + k):
+                    left = [(a, a + k, "PERSON")]  # "Kristi Raik of the International Centre for ..."
+                return left + [(r, b, "ORG")]
         for k in range(1, len(words) - 1):
             if words[k] in {"and", "&"}:
                 return self.segments(a, a + k) + self.segments(a + k + 1, b)
@@ -632,6 +686,18 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
 
     rule_mentions: list[Mention] = []
     singles: list[tuple[int, str | None]] = []  # (token, type from a title cue)
+    untyped: list[tuple[int, int]] = []  # multi-word names with no cue where they stand
+
+    def add(mention: Mention) -> None:
+        rule_mentions.append(mention)
+        if mention.entity.type == "ORG":
+            ctx.orgs.append(mention)
+            _extend_to_place(t, ctx, mention, absorbed)
+        key = tuple(fold(w) for w in t.toks[mention.start_tok : mention.end_tok])
+        ctx.names.setdefault(key, mention.entity)
+        if mention.entity.type == "PERSON" and mention.end_tok - mention.start_tok > 1:
+            ctx.add_surname(key[-1], mention.entity)
+
     for a0, b in _runs(t, covered):
         a = ctx.strip_leading(a0, b)
         if a >= b:
@@ -639,18 +705,25 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
         if t.headline_case(a) or b - a > MAX_RUN_TOKENS:
             singles.extend((k, None) for k in range(a, b))  # title case says nothing: links only
             continue
+        head = ctx.org_continued(a, b, absorbed)
+        if head is not None:  # "European Council on Foreign Relations"
+            add(_make_rule_mention(t, ctx, head, b, "ORG"))
+            continue
         for start, end, type_ in ctx.segments(a, b):
             if end - start == 1:
                 singles.append((start, type_))
                 continue
-            if type_ is None or end - start > MAX_RULE_TOKENS:
+            if end - start > MAX_RULE_TOKENS:
                 continue
-            mention = _rule_mention(t, ctx, start, end, type_, absorbed)
-            rule_mentions.append(mention)
-            if mention.entity.type == "ORG":
-                ctx.orgs.append(mention)
-            if type_ == "PERSON":
-                ctx.add_surname(fold(t.toks[end - 1]), mention.entity)
+            if type_ is None:
+                untyped.append((start, end))
+                continue
+            add(_rule_mention(t, ctx, start, end, type_, absorbed))
+
+    for start, end in untyped:  # the same name with a cue elsewhere in the article gives the type
+        entity = ctx.names.get(tuple(fold(w) for w in t.toks[start:end]))
+        if entity is not None:
+            rule_mentions.append(Mention(start, end, entity, "rule"))
 
     _register_acronyms(t, ctx, catalog_mentions + rule_mentions)
     places = {m.end_tok for m in catalog_mentions + rule_mentions if m.entity.type == "GPE"}
@@ -658,7 +731,9 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
         surname = fold(t.toks[k])
         if surname in ctx.surnames and ctx.surnames[surname] is None:
             continue  # two people in the article share it: leave it unlinked
-        entity = ctx.surnames.get(surname) or ctx.acronyms.get(t.toks[k])
+        entity = ctx.surnames.get(surname) or ctx.acronyms.get(t.toks[k]) or ctx.names.get((surname,))
+        if entity is None and hint is None:
+            entity = ctx.head_of_org(k)  # "the Institute" after "Institute for the Study of War"
         if entity is not None:
             source = "rule" if entity.entity_id.startswith("auto:") else "catalog"
             rule_mentions.append(Mention(k, k + 1, entity, source))
@@ -685,6 +760,8 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
             if hint:
                 rule_mentions.append(Mention(k, k + 1, ctx.initials_of(t.toks[k]), "rule"))
                 continue
+        if hint is None and ctx.org_word(k):
+            hint = "ORG"  # "the Senate", "Rosselkhozbank", "Metinvest"
         if hint is not None:
             rule_mentions.append(_rule_mention(t, ctx, k, k + 1, hint, absorbed))
             if hint == "GPE":
@@ -708,10 +785,25 @@ def _rule_mention(t: _Text, ctx: _RuleContext, a: int, b: int, type_: str, absor
         before = ctx.catalog_by_end.get(a)
         if ORDINAL.match(t.toks[a - 1]):
             a -= 1  # "93rd Mechanized Brigade"
-        elif before is not None and before.entity.type in {"NORP", "GPE", "ORG"} and id(before) not in absorbed:
-            a = before.start_tok  # "Ukrainian Air Force", "Kyiv City Council", "UN Monitoring Mission"
-            absorbed.add(id(before))
+        else:
+            while before is not None and before.entity.type in {"NORP", "GPE", "ORG", "LOC"} and id(before) not in absorbed:
+                a = before.start_tok  # "Ukrainian Air Force", "Kyiv City Council", "UN Monitoring Mission"
+                absorbed.add(id(before))
+                before = ctx.catalog_by_end.get(a) if a > 0 and t.joined(a - 1) else None
     return _make_rule_mention(t, ctx, a, b, type_)
+
+
+def _extend_to_place(t: _Text, ctx: _RuleContext, m: Mention, absorbed: set[int]) -> None:
+    """"UN Human Rights Monitoring Mission in Ukraine": a mission's name goes on to its place."""
+    j = m.end_tok
+    if fold(t.toks[j - 1]) not in ctx.cue.org_tails_with_place or j + 1 >= t.n or t.toks[j] not in {"in", "to"}:
+        return
+    place = next((c for c in ctx.catalog_by_end.values() if c.start_tok == j + 1), None)
+    if place is None or place.entity.type != "GPE" or id(place) in absorbed or not (t.joined(j - 1) and t.joined(j)):
+        return
+    absorbed.add(id(place))
+    fresh = _make_rule_mention(t, ctx, m.start_tok, place.end_tok, "ORG")
+    m.end_tok, m.entity = fresh.end_tok, fresh.entity
 
 
 def _make_rule_mention(t: _Text, ctx: _RuleContext, a: int, b: int, type_: str) -> Mention:
