@@ -263,13 +263,25 @@ def _unwrap(raw_lines: list[str]) -> list[list[str]]:
     if len(running_on) < 3 or len(running_on) < 0.5 * len(full):
         return groups
     out: list[list[str]] = []
+    dense = sum(1 for x in stripped if not x) < 2
     joinable = False
     for i, line in enumerate(raw_lines):
         if joinable and stripped[i] and not _BULLET.match(stripped[i]):
             out[-1].append(line)
         else:
             out.append([line])
-        joinable = bool(stripped[i]) and len(stripped[i]) >= 0.7 * width
+        joinable = (
+            bool(stripped[i])
+            and len(stripped[i]) >= 0.7 * width
+            and not _title_case(stripped[i])  # a headline fills the width, then the byline starts
+            and not (i + 1 < len(stripped) and byline_name(stripped[i + 1], rules()))
+            and not (
+                dense  # without blank lines between paragraphs, a paragraph may end at the margin
+                and _TERMINAL.search(stripped[i])
+                and i + 1 < len(stripped)
+                and stripped[i + 1].lstrip("\"'“‘«([ ")[:1].isupper()
+            )  # a sentence end at the margin, then a capital: a new paragraph
+        )
     return out
 
 
@@ -312,7 +324,7 @@ def byline_name(text: str, r: Rules) -> str | None:
         return None
     m = next((m for b in r.byline if (m := b.fullmatch(text))), None) or r.byline_located.fullmatch(text)
     if not m:
-        return None
+        return _name_with_outlet(text, r)
     name = (m.group("name") or "").strip(" ,&")
     first = name.split()[0].lower() if name else ""
     if not name or first in r.byline_stopwords or not name[0].isupper():
@@ -326,6 +338,21 @@ def byline_name(text: str, r: Rules) -> str | None:
     if name.isupper():  # "By ILLIA NOVIKOV"
         name = " ".join(w.capitalize() for w in name.split())
     return name or None
+
+
+_BYLINE_PARTS = re.compile(r"\s*[·|•]\s*")
+_PERSON = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]+(?: [A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]+){1,2}")
+
+
+def _name_with_outlet(text: str, r: Rules) -> str | None:
+    """"Murray Brewster · CBC News ·": a name next to a known outlet's name is a byline."""
+    if "·" not in text and "|" not in text and "•" not in text:
+        return None
+    parts = [x for x in _BYLINE_PARTS.split(text.strip(" ·|•")) if x]
+    outlets = {o.lower() for o in r.outlet_names}
+    if len(parts) >= 2 and _PERSON.fullmatch(parts[0]) and any(x.lower() in outlets for x in parts[1:]):
+        return parts[0]
+    return None
 
 
 _UNSET = _UNSET_FIELD
@@ -591,8 +618,8 @@ def _comment_start(lines: list[Line], first_body: int, r: Rules) -> int | None:
             good_seen += 1
         if line.label == BLANK or line.words > 16 or good_seen < 2:
             continue
-        if line.label == META and line.kind == "byline":
-            continue
+        if line.label == META and line.kind == "byline" or line.kind == "player":
+            continue  # a byline or a clip's "Duration 2:11" is not a commenter and a time
         header = _comment_header(lines, i, r)
         if not header:
             continue
@@ -758,6 +785,7 @@ def clean_text(raw: str, title_hint: str | None = None) -> CleanedText:
     # Body lines: good and adopted lines, in the segments that make up the article.
     body_idx = [i for i, ln in enumerate(lines) if _is_good(ln)]
     body_idx = _keep_main_segments(lines, body_idx)
+    body_idx = _without_pull_quotes(lines, body_idx)
     body_set = set(body_idx)
     first_body = body_idx[0] if body_idx else len(lines)
 
@@ -862,6 +890,36 @@ def _keep_main_segments(lines: list[Line], body_idx: list[int]) -> list[int]:
             for i in seg:
                 lines[i].label, lines[i].kind = FURNITURE, "stray"
     return kept
+
+
+# Share of a short line's word trigrams found in a longer body line above which the line is a
+# pull quote (or a caption) repeating the article's own words.
+PULL_QUOTE_OVERLAP = 0.7
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return {tuple(words[k : k + 3]) for k in range(len(words) - 2)}
+
+
+def _without_pull_quotes(lines: list[Line], body_idx: list[int]) -> list[int]:
+    """Drop lines that repeat words of a longer body paragraph: pull quotes set in the page."""
+    short = [i for i in body_idx if 5 <= lines[i].words <= 45]
+    if not short or len(body_idx) < 3:
+        return body_idx
+    grams = {i: _trigrams(lines[i].text) for i in body_idx}
+    drop = set()
+    for i in short:
+        own = grams[i]
+        if len(own) < 4:
+            continue
+        for j in body_idx:
+            if j != i and j not in drop and lines[j].words > lines[i].words and \
+                    len(own & grams[j]) >= PULL_QUOTE_OVERLAP * len(own):
+                drop.add(i)
+                lines[i].label, lines[i].kind = FURNITURE, "pull-quote"
+                break
+    return [i for i in body_idx if i not in drop]
 
 
 def _teaser_list(lines: list[Line], seg: list[int]) -> bool:
