@@ -47,6 +47,7 @@ class Rules:
     caption_follower: re.Pattern
     speaker_tag: re.Pattern
     entry_time: re.Pattern
+    clip_length: re.Pattern
     byline_located: re.Pattern
     agency_credit: re.Pattern
     outlet_names: list[str]
@@ -104,6 +105,7 @@ def rules() -> Rules:
         caption_follower=re.compile(_alternation(p["caption_follower"]), re.I),
         speaker_tag=re.compile(p["speaker_tag"]),
         entry_time=re.compile(_alternation(p["entry_time"]), re.I),
+        clip_length=re.compile(p["clip_length"], re.I),
         byline_located=re.compile(p["byline_located"]),
         agency_credit=re.compile(p["agency_credit"], re.I),
         outlet_names=sorted(o["outlets"], key=len, reverse=True),
@@ -697,7 +699,7 @@ def _captions_and_entries(lines: list[Line], r: Rules) -> None:
     """Picture captions and video titles named by the line after them; live-blog entry headings.
 
     A one-sentence line followed by an image credit ("Image: Name/Agency"), a caption toggle or
-    a video-player notice describes that picture or video. A short headline between an entry
+    a video-player notice, or following a clip's running time, describes that picture or video. A short headline between an entry
     timestamp and prose, once the article is under way (two paragraphs in), opens a live-blog entry and is part of
     the article (above the first paragraph the same shape is a header's video title or label).
     """
@@ -707,7 +709,11 @@ def _captions_and_entries(lines: list[Line], r: Rules) -> None:
         good_seen += line.label == BODY and line.kind == "good"
         if not line.text or line.words > 24:
             continue
-        if r.caption_follower.fullmatch(line.text):
+        if line.kind == "player" and r.clip_length.fullmatch(line.text):
+            k = _next_nonblank(lines, i)
+            if k is not None and lines[k].label == BODY and lines[k].words <= 25 and not _SENTENCE_BREAK.search(lines[k].text):
+                lines[k].label, lines[k].kind = FURNITURE, "caption"  # the clip's description
+        elif r.caption_follower.fullmatch(line.text):
             j = _prev_nonblank(lines, i)
             if j is not None and lines[j].words <= 6 and "/" in lines[j].text:
                 j = _prev_nonblank(lines, j)  # the credit between caption and toggle: "Name/NPR"
