@@ -20,7 +20,7 @@ when both are present, start alike (Vladimir/Volodymyr).
     .venv/bin/python bench/quotes/score.py            # summary
     .venv/bin/python bench/quotes/score.py -v         # plus every miss and wrong speaker
     .venv/bin/python bench/quotes/score.py --json     # machine-readable
-    .venv/bin/python bench/quotes/score.py -v --only 'dev_5[2-6]_*'   # one round
+    .venv/bin/python bench/quotes/score.py -v --only 'dev_5[7-9]_*,dev_6[01]_*'  # one round
 """
 
 from __future__ import annotations
@@ -45,7 +45,9 @@ from tasks.records import Doc  # noqa: E402
 
 
 def load_devset(path: Path = DEVSET, pattern: str = "*.yaml") -> list[dict[str, Any]]:
-    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(path.glob(pattern))]
+    """Every dev article, or those matching `pattern` (globs separated by commas)."""
+    files = {p for glob in pattern.split(",") for p in path.glob(glob.strip())}
+    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(files)]
 
 
 def run_pipeline(article: dict[str, Any], with_stages: bool = True) -> Doc:
@@ -257,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss and wrong speaker")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--bare", action="store_true", help="skip normalise and entities (quotes alone)")
-    ap.add_argument("--only", default="*.yaml", help="score only the dev files matching this glob (one round)")
+    ap.add_argument("--only", default="*.yaml", help="score only the dev files matching these globs, comma-separated (one round)")
     args = ap.parse_args(argv)
     result = score(load_devset(pattern=args.only), with_stages=not args.bare)
     if args.json:

@@ -38,9 +38,16 @@ def skip_forward(toks: list[Token], i: int, lex: Lexicon) -> int:
     return i
 
 
+# A dateline opening a paragraph: "MOSCOW, Nov 20 (Reuters) -", "PARIS (AFP) -", "WASHINGTON —",
+# "GDANSK, Poland, Nov. 20, 2025 /PRNewswire/ --", "MOSCOW, November 21. /TASS/."
+_DATELINE = re.compile(r"(?m)^[A-Z]{3,}[A-Z'. -]*(?:[,(/][^\n]{0,50}?)?(?:\)\s*[-–—]+|/\s*(?:--|[-–—.])|\s(?:--|[-–—]))(?=\s)")
+
+
 def sentence_spans(masked: str, text: str, quotes: list[QuoteSpan], lex: Lexicon) -> list[tuple[int, int]]:
     """Sentence boundaries of the masked text; a quote ending in . ! ? may end a sentence."""
     cuts = {0, len(masked)}
+    for m in _DATELINE.finditer(masked):
+        cuts.add(m.end())  # "PARIS (AFP) - A former minister ...": the place is no subject
     for m in re.finditer(r"\n\s*", masked):
         cuts.add(m.start())
         cuts.add(m.end())
@@ -118,8 +125,12 @@ def after_quote(toks: list[Token], n: int, lex: Lexicon) -> Attribution | None:
                 v2 = skip_forward(toks, w + 1, lex)
                 if v2 < len(toks) and is_verb(toks[v2], lex):
                     return Attribution(phrase, toks[v2].low)
-    if k > n and toks[k - 1].text in "–—-" and phrase.kind in ("name", "description"):
-        return Attribution(phrase, None)  # "'We will rebuild every home' – Zelensky visits ..."
+    if k > n and phrase.kind in ("name", "description") and (
+        toks[k - 1].text in "–—-" or (toks[k - 1].text == ":" and toks[k].headline and phrase.kind == "name")
+    ):
+        # "'We will rebuild every home' – Zelensky visits ...", "'Inflation is not beaten': Bank
+        # of England's Catherine Mann on rates"
+        return Attribution(phrase, None)
     return None
 
 
@@ -384,6 +395,9 @@ def by_agent(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Attribution |
     return None
 
 
+_MODALS = frozenset({"will", "would", "shall", "should", "can", "could", "may", "might", "must", "to"})
+
+
 def is_full(before: list[Token], lex: Lexicon) -> bool:
     """A quote standing as its own sentence(s), not a fragment embedded in the reporter's."""
     words = [t for t in before if t.kind != "q"]
@@ -402,7 +416,8 @@ def is_full(before: list[Token], lex: Lexicon) -> bool:
         return j >= 0 and is_verb(before[j], lex)
     if is_verb(last, lex):
         # "wanted an answer "within weeks"": after a determiner the word is a noun
-        return len(before) < 2 or before[-2].low not in DETERMINERS
+        # "will respond "in a measured manner"": after a modal it is the reporter's own verb
+        return len(before) < 2 or before[-2].low not in DETERMINERS and before[-2].low not in _MODALS
     return False
 
 

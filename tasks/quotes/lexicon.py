@@ -49,6 +49,7 @@ class Lexicon:
     place_of: dict[str, str]  # word -> country/bloc
     office_holders: tuple[OfficeHolder, ...]
     given_gender: dict[str, str]  # given name (lowercase) -> "m" | "f"
+    noun_gender: dict[str, str]  # "spokeswoman" -> "f"
     stopwords: frozenset[str]
     nearest_roles: frozenset[str]
     finite_verbs: frozenset[str]
@@ -71,6 +72,8 @@ class Lexicon:
         return m.group(1) if m else None
 
     def roles_compatible(self, wanted: str, held: str) -> bool:
+        if wanted.startswith("former:") and held == wanted[len("former:") :]:
+            return True  # "the former minister": whom the article gave that office ("served as")
         return held in self.compatible_roles.get(wanted, frozenset({wanted}))
 
 
@@ -118,6 +121,11 @@ def lexicon() -> Lexicon:
         place_of=place_of,
         office_holders=holders,
         given_gender=given_gender,
+        noun_gender={
+            str(n).lower(): key
+            for g, key in (("female", "f"), ("male", "m"))
+            for n in titles.get("gendered_nouns", {}).get(g, [])
+        },
         stopwords=frozenset(w.lower() for w in _lines("stopwords.txt")),
         nearest_roles=frozenset(titles.get("nearest_roles", [])),
         finite_verbs=frozenset(w.lower() for w in _lines("finite_verbs.txt")),

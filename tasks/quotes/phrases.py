@@ -206,6 +206,8 @@ def forward_phrase(toks: list[Token], i: int, lex: Lexicon) -> tuple[SpeakerPhra
     if t.low in DETERMINERS:
         det = t.low
         j += 1
+    # "Ukraine's commander-in-chief": a country's possessive opens a definite description
+    owner = t.cap and t.text.endswith(("'s", "’s")) and t.low in lex.place_of
     k = j
     while k < len(toks) and k - j < 7:
         p = toks[k]
@@ -213,7 +215,12 @@ def forward_phrase(toks: list[Token], i: int, lex: Lexicon) -> tuple[SpeakerPhra
             (p.cap and p.low not in lex.stopwords and p.low not in lex.verbs)
             or (p.low in PARTICLES and k > j and toks[k - 1].cap)
             or (is_title(p, lex) and p.low not in lex.verbs)
-            or (det and p.low not in lex.verbs and p.low not in lex.stopwords and p.low not in DETERMINERS)
+            or (
+                (det or (owner and k > j))
+                and p.low not in lex.verbs
+                and p.low not in lex.stopwords
+                and p.low not in DETERMINERS
+            )
         ):
             k += 1
         elif p.text == "." and k > j and abbreviation(toks[k - 1], lex):
@@ -231,7 +238,7 @@ def forward_phrase(toks: list[Token], i: int, lex: Lexicon) -> tuple[SpeakerPhra
                 name = name_from(toks, j, k - 1, lex)
                 if name is not None:
                     return name, k
-            desc.determiner = det
+            desc.determiner = det or ("the" if owner else None)
             desc.start = toks[i].start
             if end + 2 < len(toks) and toks[end + 1].low in ("named", "called") and toks[end + 2].cap:
                 # "a former teacher named Iryna"
@@ -271,6 +278,8 @@ def name_from(toks: list[Token], i: int, j: int, lex: Lexicon) -> SpeakerPhrase 
     for n, t in enumerate(span):
         if t.text == "." or is_title(t, lex):
             last_title = n
+        elif n < len(span) - 1 and t.cap and t.text.endswith(("'s", "’s")):
+            last_title = n  # "Bank of England's Catherine Mann": the owner is no part of the name
     name = span[last_title + 1 :]
     # Leading capitalised sentence words that are not names ("Yesterday", "The") were cut by the
     # stopword test; a name must start and end with a capital ("Institute for Fiscal Studies").

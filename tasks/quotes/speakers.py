@@ -204,6 +204,9 @@ class Resolver:
                 return "m"
             if w in self.lex.honorifics.get("female", ()):
                 return "f"
+        for w in re.findall(r"[\w-]+", surface[: len(surface) - len(bare)] if surface.endswith(bare) else ""):
+            if w.lower() in self.lex.noun_gender:  # "Kremlin spokesman Dmitry Peskov"
+                return self.lex.noun_gender[w.lower()]
         first = bare.split()[0].lower() if bare.split() else ""
         return self.lex.given_gender.get(first)
 
@@ -267,6 +270,27 @@ class Resolver:
             if desc.role == "organisation" and " of " not in self.body[desc.start : desc.end]:
                 person.is_org = True  # "Helvion, the Swiss maker" (not "the head of the administration")
             self.titled.append((name.start, desc.role, self._country(desc), person))
+        # Offices in a relative clause: "Sophie Lemaire, who served as culture minister, ..."
+        for n, tok in enumerate(toks):
+            if tok.low != "who" or n < 2 or toks[n - 1].text != "," or n + 1 >= len(toks):
+                continue
+            if toks[n + 1].low not in _OFFICE_VERBS:
+                continue
+            name = backward_phrase(toks, n - 2, lex)
+            if name is None or name.kind != "name":
+                continue
+            words = []
+            for t in toks[n + 2 : n + 10]:
+                if t.kind != "w" or t.low in ("between", "from", "until", "since", "in", "at", "for", "of"):
+                    break
+                words.append(t.low)
+            role = None
+            for width in (3, 2, 1):
+                for a in range(len(words) - width + 1):
+                    role = role or lex.role_of.get(" ".join(words[a : a + width]))
+            if role and role not in ("person", "organisation"):
+                person = self._add_name(name, subject=False)
+                self.titled.append((name.start, qualified(role, words), None, person))
         # Unnamed people: "a Kremlin spokesman", "one official", "an analyst".
         for n, tok in enumerate(toks):
             if tok.low in INDEFINITE:
@@ -387,7 +411,8 @@ class Resolver:
         if phrase.plural or phrase.determiner in INDEFINITE or (phrase.determiner is None and in_body):
             return None, None, surface
         pos = phrase.start if in_body else len(self.body)
-        person = self.by_role(phrase.role, self._country(phrase), pos)
+        gender = next((self.lex.noun_gender[w] for w in re.findall(r"[\w-]+", surface.lower()) if w in self.lex.noun_gender), None)
+        person = self.by_role(phrase.role, self._country(phrase), pos, gender)
         if person is None and not in_body and phrase.role in self.lex.nearest_roles:
             # the office holder the story is about: the first person its sentences are about
             person = next((p for p in sorted(self.persons, key=lambda p: p.start) if p.subject and p.name), None)
@@ -439,10 +464,17 @@ class Resolver:
             return subject if subject.name else None
         return nearest if nearest is not None and nearest.name else None
 
+    def _last_naming(self, name: str | None, at: int, pos: int) -> int:
+        """The last place before `pos` where the text names `name` again (else `at`)."""
+        if name:
+            for m in re.finditer(r"\b" + re.escape(name) + r"\b", self.masked[:pos]):
+                at = max(at, m.start())
+        return at
+
     def _sentence_of(self, pos: int) -> int:
         return bisect.bisect_right(self.sentence_starts, pos) - 1
 
-    def by_role(self, role: str | None, country: str | None, pos: int) -> Person | None:
+    def by_role(self, role: str | None, country: str | None, pos: int, gender: str | None = None) -> Person | None:
         """A definite description's referent: the person last introduced with a compatible role
         (and country), unless an unnamed one of that role came after ("a spokesman ... the
         spokesman"); else a known office holder the article names; else, for offices, the person
@@ -451,9 +483,11 @@ class Resolver:
             return None
         lex = self.lex
         if role == "person":
-            return self.nearest_person(pos, None)
+            return self.nearest_person(pos, gender)
         if role == "organisation":
             named = [t for t in self.titled if t[1] == "organisation" and t[0] <= pos]
+            # "Helvion, the Swiss maker, ... According to Helvion, ...": its latest naming counts
+            named = [(self._last_naming(person.name, at, pos), r, c, person) for at, r, c, person in named]
             orgs = [m for m in self.mentions if m.get("type") == "ORG" and m["end"] <= pos]
             best_at = max([t[0] for t in named] + [m["start"] for m in orgs], default=-1)
             for at, _, _, person in named:
@@ -466,13 +500,15 @@ class Resolver:
         if country is None:
             # "Trump ... weighed in. "...," the president wrote": the one being talked about, if
             # the article or the office-holder list gives them that office
-            current = self.nearest_person(pos, None)
+            current = self.nearest_person(pos, gender)
             if current is not None and self._holds(current, role):
                 return current
         best = None
         for at, held, held_country, person in self.titled:
             if at > pos or held is None or not lex.roles_compatible(role, held):
                 continue
+            if gender and person.gender and person.gender != gender:
+                continue  # "the spokeswoman" is not the spokesman
             if country and held_country and country != held_country:
                 continue
             rank = (country is None or held_country == country, at)
@@ -499,6 +535,11 @@ class Resolver:
             return self.nearest_person(pos, None)
         return None
 
+
+# Verbs after "who" that give someone an office: "who served as", "who is the", "who became"
+_OFFICE_VERBS = frozenset(
+    {"is", "was", "served", "serves", "became", "becomes", "remains", "has", "had", "acted", "acts", "works", "worked"}
+)
 
 SUBJECT_REACH = 2  # sentences back to look for a subject before settling for the nearest name
 

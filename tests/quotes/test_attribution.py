@@ -408,3 +408,49 @@ def test_an_organisation_keeps_the_country_the_text_gives_it():
     entities.entities_doc(doc)
     quotes_doc(doc)
     assert by_text(doc.quotes)["Aid is flowing."]["speaker"] == "Israel's Ministry of Foreign Affairs"
+
+
+def test_a_dateline_is_no_subject():
+    text = 'PARIS (AFP) - A former minister went on trial on Monday accused of paying for "phantom jobs" for allies.'
+    assert by_text(quotes(text))["phantom jobs"]["speaker"] is None
+
+
+def test_a_reporting_verb_after_a_modal_is_the_reporters():
+    text = 'According to Zakharova, Moscow will respond "in a measured and proportionate manner."'
+    assert by_text(quotes(text))["in a measured and proportionate manner."]["is_partial"] is True
+
+
+def test_a_countrys_possessive_opens_a_description():
+    text = (
+        '"The Russians are preparing an offensive," Ukraine\'s commander-in-chief, Oleksandr Syrskyi, '
+        "said after a meeting."
+    )
+    row = by_text(quotes(text))["The Russians are preparing an offensive"]
+    assert row["speaker"] == "Oleksandr Syrskyi" and row["is_partial"] is False
+
+
+def test_a_headline_quote_before_a_colon_and_a_name():
+    text = 'Catherine Mann has voted against three cuts. "Data, not headlines," she says.'
+    rows = quotes(text, title="'Inflation is not beaten yet': Bank of England's Catherine Mann on rates")
+    assert by_text(rows)["Inflation is not beaten yet"]["speaker"] == "Catherine Mann"
+
+
+def test_a_spokeswoman_is_not_the_spokesman():
+    text = (
+        "Russian Foreign Ministry Spokeswoman Maria Zakharova spoke first. "
+        '"We adapted," Kremlin spokesman Dmitry Peskov told journalists.\n\n'
+        'The Russian Foreign Ministry spokeswoman concluded with a warning: "You will answer for it."'
+    )
+    assert by_text(quotes(text))["You will answer for it."]["speaker"] == "Maria Zakharova"
+
+
+def test_an_office_in_a_relative_clause_names_the_former_minister():
+    text = (
+        "PARIS (AFP) - A former French minister went on trial on Monday.\n\n"
+        "Sophie Lemaire, who served as culture minister between 2019 and 2021, denies the charges.\n\n"
+        'Prosecutor Laurent Dubois said the evidence was overwhelming.\n\n'
+        'Leaving the court, the former minister told AFP she was "calm and confident." "The truth will come out," she said.'
+    )
+    rows = by_text(quotes(text))
+    assert rows["calm and confident."]["speaker"] == "Sophie Lemaire"
+    assert rows["The truth will come out"]["speaker"] == "Sophie Lemaire"
