@@ -48,6 +48,7 @@ class Rules:
     speaker_tag: re.Pattern
     entry_time: re.Pattern
     clip_length: re.Pattern
+    dateline_no_year: re.Pattern
     byline_located: re.Pattern
     agency_credit: re.Pattern
     outlet_names: list[str]
@@ -106,6 +107,7 @@ def rules() -> Rules:
         speaker_tag=re.compile(p["speaker_tag"]),
         entry_time=re.compile(_alternation(p["entry_time"]), re.I),
         clip_length=re.compile(p["clip_length"], re.I),
+        dateline_no_year=re.compile(p["dateline_no_year"], re.I),
         byline_located=re.compile(p["byline_located"]),
         agency_credit=re.compile(p["agency_credit"], re.I),
         outlet_names=sorted(o["outlets"], key=len, reverse=True),
@@ -378,6 +380,8 @@ def _date_line_uncached(line: Line) -> datetime | None:
     rest_words = _WORD.findall(rest)
     if len(rest_words) <= 6 or ("/" in rest or "|" in rest) and len(rest_words) <= 10:
         return found.value
+    if len(rest_words) <= 12 and rules().date_label_prefix.match(line.text):
+        return found.value  # "Published on March 30, 2025, at 5:30 am (Paris), updated at 9:12 am"
     return None
 
 
@@ -422,6 +426,9 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
         return
     if line.words <= 14 and _date_line(line) is not None:
         line.label, line.kind = META, "byline" if byline_name(t, r) else "date"
+        return
+    if line.words <= 6 and r.dateline_no_year.fullmatch(t):
+        line.label, line.kind = META, "date"
         return
     if line.words <= 15 and r.furniture_line.fullmatch(t):
         line.label, line.kind = FURNITURE, "menu"
@@ -756,11 +763,13 @@ def _adopt_from_context(lines: list[Line]) -> None:
                 if _is_good(_neighbour(lines, i, -1)) or _is_good(_neighbour(lines, i, 1)):
                     line.kind = "near-good"
                     changed = True
-    # A marked-up section heading ("## What happens next") between body paragraphs is part of
-    # the article; unmarked short lines there are more often related-story links.
+    # A marked-up section heading ("## What happens next") before a body paragraph, with body
+    # shortly above (a donation box may sit between), is part of the article; unmarked short
+    # lines there are more often related-story links.
     for i, line in enumerate(lines):
         if line.heading >= 2 and line.label == BODY and line.kind == "short" and 1 <= line.words <= 15:
-            if _is_good(_neighbour(lines, i, -1)) and _is_good(_neighbour(lines, i, 1)):
+            before = _is_good(_neighbour(lines, i, -1)) or any(_is_good(x) for x in lines[max(0, i - 12) : i])
+            if before and _is_good(_neighbour(lines, i, 1)):
                 line.kind = "near-good"
 
 
@@ -941,9 +950,13 @@ def _teaser_list(lines: list[Line], seg: list[int]) -> bool:
     return headlines >= len(seg) - 1
 
 
+_MEDIA_KINDS = ("caption", "pull-quote")
+
+
 def _gap(lines: list[Line], a: int, b: int) -> int:
-    """Non-blank lines strictly between a and b."""
-    return sum(1 for ln in lines[a + 1 : b] if ln.label != BLANK)
+    """Non-blank lines strictly between a and b, not counting picture captions and pull quotes
+    (a gallery between two paragraphs does not end the article)."""
+    return sum(1 for ln in lines[a + 1 : b] if ln.label != BLANK and ln.kind not in _MEDIA_KINDS)
 
 
 def _continues(prev: Line, nxt: Line) -> bool:
@@ -1029,6 +1042,8 @@ def _find_title(
     if lines[t].words > 30:
         return None, t, None  # a long un-punctuated first paragraph, not a headline
     nxt = _next_nonblank(lines, t)
+    while nxt is not None and nxt < first_body and lines[nxt].label == META and lines[nxt].kind == "date":
+        nxt = _next_nonblank(lines, nxt)  # "27 MAR, 14:18" between headline and standfirst
     stand = nxt if nxt is not None and nxt < first_body and _standfirst_like(lines[nxt]) and lines[nxt].words > lines[t].words else None
     return _split_site_suffix(lines[t].text)[0], stand, t
 
