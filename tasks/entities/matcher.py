@@ -72,6 +72,9 @@ class Cues:
     org_suffixes: tuple[str, ...]
     institutions_alone: frozenset[str]
     org_tails_with_place: frozenset[str]
+    org_words_after: frozenset[str]
+    event_words_after: frozenset[str]
+    alias_leads: tuple[tuple[str, ...], ...]
     lead_len: int  # words in the longest lead phrase, so one look back serves them all
 
 
@@ -85,7 +88,7 @@ def cues() -> Cues:
     def phrases(key: str) -> tuple[tuple[str, ...], ...]:
         return tuple(tuple(fold(w) for w in p.split()) for p in raw.get(key) or [])
 
-    leads = {key: phrases(key) for key in ("place_lead_phrases", "org_leads", "speech_cues_before")}
+    leads = {key: phrases(key) for key in ("place_lead_phrases", "org_leads", "speech_cues_before", "alias_leads")}
     return Cues(
         titles=words("person_titles"),
         org_tails=words("org_tails"),
@@ -108,6 +111,9 @@ def cues() -> Cues:
         org_suffixes=tuple(fold(w) for w in raw.get("org_suffixes") or []),
         institutions_alone=words("institutions_alone"),
         org_tails_with_place=words("org_tails_with_place"),
+        org_words_after=words("org_words_after"),
+        event_words_after=words("event_words_after"),
+        alias_leads=leads["alias_leads"],
         lead_len=max((len(p) for group in leads.values() for p in group), default=1),
     )
 
@@ -137,7 +143,8 @@ class _Text:
         self.toks = [m.group() for m in matches]
         self.n = len(self.toks)
         # Only capitalised words can start a name, so the passes jump between these.
-        self.caps = [i for i, tok in enumerate(self.toks) if tok[0].isupper()]
+        # Ordinals open unit names in the catalogue ("3rd Assault Brigade").
+        self.caps = [i for i, tok in enumerate(self.toks) if tok[0].isupper() or (tok[0].isdigit() and ORDINAL.match(tok))]
         self._lower_words: set[str] | None = None
         self._headline_lines: dict[int, bool] = {}
 
@@ -363,6 +370,9 @@ def _runs(t: _Text, covered: list[bool]) -> list[tuple[int, int]]:
             ):  # "Ivano-Frankivsk", "Table.Briefings", "John F. Kennedy"
                 j += 2
                 continue
+            if nxt == "-" and j + 2 < t.n and t.tight(j) and t.tight(j + 1) and t.toks[j + 2].isdigit():
+                j += 2  # "Zapad-2025"
+                continue
             if (
                 nxt in NAME_PARTICLES
                 and j + 3 < t.n
@@ -411,6 +421,7 @@ class _RuleContext:
         self.catalog_by_end = {m.end_tok: m for m in catalog_mentions}
         self.orgs = [m for m in catalog_mentions if m.entity.type == "ORG"]
         self.names: dict[tuple[str, ...], Entity] = {}  # rule-made names by their folded words
+        self.catalog_mentions = catalog_mentions
 
     def org_continued(self, a: int, b: int, absorbed: set[int]) -> int | None:
         """"European Council on Foreign Relations": a catalogue organisation ending in an
@@ -436,8 +447,14 @@ class _RuleContext:
         word = fold(t.toks[k])
         if k == 0 or t.toks[k - 1] not in {"the", "The"} or word not in self.cue.org_tails:
             return None
-        found = {m.entity.entity_id: m.entity for m in self.orgs if m.end_tok - m.start_tok > 1 and fold(t.toks[m.end_tok - 1]) == word}
+        found = {m.entity.entity_id: m.entity for m in self.orgs if m.end_tok - m.start_tok > 1 and self.head_word(m) == word}
         return next(iter(found.values())) if len(found) == 1 else None
+
+    def head_word(self, m: Mention) -> str:
+        """The organisation word of a name: before "of"/"for"/"on", else the last word."""
+        words = [fold(w) for w in self.t.toks[m.start_tok : m.end_tok]]
+        k = next((k for k, w in enumerate(words) if k > 0 and w in {"of", "for", "on"}), len(words))
+        return words[k - 1]
 
     def org_word(self, k: int) -> bool:
         """An institution named by one word ("the Senate") or a company-like word ending
@@ -445,7 +462,7 @@ class _RuleContext:
         t = self.t
         word = fold(t.toks[k])
         if word in self.cue.institutions_alone:
-            return k > 0 and t.toks[k - 1] in {"the", "The"}
+            return True  # "the Senate", "Senate Republicans"
         if t.sentence_initial(k) or word in self.cue.first_names or word in self.cue.not_names or not t.toks[k][1:].islower():
             return False
         return any(word.endswith(x) and len(word) >= len(x) + 3 for x in self.cue.org_suffixes)
@@ -509,6 +526,8 @@ class _RuleContext:
         t, cue = self.t, self.cue
         if a >= b:
             return []
+        if t.toks[a] == "the":  # "Kovalenko of the Information Resistance group"
+            return self.segments(a + 1, b)
         words = [fold(w) for w in t.toks[a:b]]
         if len(words) > 2 and words[0] in cue.titles and words[1] == "of":
             skip = 3 if words[2] == "the" else 2  # "Chief of the General Staff" -> "General Staff"
@@ -551,13 +570,21 @@ class _RuleContext:
         n = len(words)
         if self.org_context(a, b):
             return [(a, b, "ORG")]
+        after = self.word_after(b)
+        if after in cue.org_words_after and n <= 4:
+            return [(a, b, "ORG")]  # "the Vostok group", "the Khartia brigade", "the Information Resistance group"
+        if after in cue.event_words_after and n <= 4:
+            return [(a, b, "EVENT")]  # "the Zapad-2025 exercise"
         if n <= 3 and self.place_context(a, b):
             return [(a, b, "GPE")]
         for k, w in enumerate(words[1:], 1):
             if w in PLACE_OF:  # "Jeanne Shaheen of New Hampshire": a name ends before "of"
                 return self.segments(a, a + k) + self.segments(a + k + 1, b)
         if n == 1:
-            person = self.prev_is_title(a) or (self.person_noun_before(a) and words[0] in cue.first_names)
+            person = self.prev_is_title(a) or (
+                words[0] in cue.first_names
+                and (self.person_noun_before(a) or self.speech_nearby(a, b) or self.described_as_person(b))
+            )  # "his wife, Inna", "said Svetlana, a pensioner"
             return [(a, b, "PERSON" if person else None)]
         shaped = self.name_shaped(a, b)
         if self.prev_is_title(a) or (shaped and self.person_noun_before(a)):
@@ -567,6 +594,13 @@ class _RuleContext:
         if n <= 3 and shaped and (self.speech_nearby(a, b) or self.described_as_person(b)):
             return [(a, b, "PERSON")]
         return [(a, b, None)]
+
+    def word_after(self, b: int) -> str | None:
+        """The lower-case word right after a span on the same line, folded."""
+        t = self.t
+        if b < t.n and t.joined(b - 1) and t.toks[b].islower():
+            return fold(t.toks[b])
+        return None
 
     def person_noun_before(self, a: int) -> bool:
         """"high jumper Yaroslava Mahuchikh", "his wife, Inna": a lower-case word for a person."""
@@ -734,6 +768,10 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
         entity = ctx.surnames.get(surname) or ctx.acronyms.get(t.toks[k]) or ctx.names.get((surname,))
         if entity is None and hint is None:
             entity = ctx.head_of_org(k)  # "the Institute" after "Institute for the Study of War"
+        if entity is None and hint is None:
+            entity = _alias_of(t, ctx, k, ctx.catalog_mentions + rule_mentions)
+            if entity is None and _ends_with_any(t.prev_words(k, cue.lead_len), cue.alias_leads):
+                hint = "PERSON"  # "a soldier with the call sign Kupol"
         if entity is not None:
             source = "rule" if entity.entity_id.startswith("auto:") else "catalog"
             rule_mentions.append(Mention(k, k + 1, entity, source))
@@ -751,7 +789,9 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
         ):  # "Russian Navy", "Ukrainian Parliament"
             rule_mentions.append(_rule_mention(t, ctx, k, k + 1, "ORG", absorbed))
             continue
-        if t.headline_case(k) or t.sentence_initial(k):
+        if hint is None and fold(t.toks[k]) in cue.institutions_alone and not t.headline_case(k):
+            hint = "ORG"  # "Senate Republicans", "the Duma": capitalised, it names the institution
+        elif t.headline_case(k) or t.sentence_initial(k):
             continue
         if hint is None and _listed_after_place(t, k, places):
             hint = "GPE"
@@ -768,6 +808,23 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
                 places.add(k + 1)
     catalog_mentions[:] = [m for m in catalog_mentions if id(m) not in absorbed]
     return rule_mentions
+
+
+QUOTES = {'"', "“", "”", "«", "»", "'", "‘", "’"}
+
+
+def _alias_of(t: _Text, ctx: _RuleContext, k: int, mentions: list[Mention]) -> Entity | None:
+    """A second name given in the same breath: "Robert Brovdi, known by his call sign Madyar"
+    (the person named last before it in the paragraph) and '47th Mechanized Brigade "Magura"'
+    (a quoted word right after an organisation)."""
+    if 2 <= k < t.n - 1 and t.toks[k - 1] in QUOTES and t.toks[k + 1] in QUOTES and t.tight(k - 1) and t.tight(k):
+        before = next((m for m in mentions if m.end_tok == k - 1), None)
+        if before is not None and before.entity.type == "ORG" and t.joined(k - 2):
+            return before.entity
+    if not _ends_with_any(t.prev_words(k, ctx.cue.lead_len), ctx.cue.alias_leads):
+        return None
+    people = [m for m in mentions if m.entity.type == "PERSON" and k - 10 <= m.end_tok <= k]
+    return max(people, key=lambda m: m.end_tok).entity if people else None
 
 
 def _listed_after_place(t: _Text, k: int, place_ends: set[int]) -> bool:

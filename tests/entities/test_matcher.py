@@ -248,3 +248,27 @@ def test_an_organisation_word_alone_links_to_the_articles_organisation():
 
 def test_german_spelling_of_zelensky():
     assert [m["name"] for m in find_mentions("Selenskyj sagte am Montag, die Ukraine werde kämpfen.")][0] == "Volodymyr Zelensky"
+
+
+@pytest.mark.parametrize(
+    "text, surface, type_, name",
+    [
+        ("Robert Brovdi, known by his call sign Madyar, said more were in range.", "Madyar", "PERSON", "Robert Brovdi"),
+        ("A soldier with the call sign Kupol said the line held.", "Kupol", "PERSON", "Kupol"),
+        ('Soldiers of the 47th Mechanized Brigade "Magura" said so.', "Magura", "ORG", "47th Mechanized Brigade"),
+        ("Russian units of the Vostok group pressed on.", "Vostok", "ORG", "Vostok"),
+        ("The two armies held the Zapad-2025 exercise in September.", "Zapad-2025", "EVENT", "Zapad-2025"),
+        ('"We have been abandoned," said Svetlana, a pensioner.', "Svetlana", "PERSON", "Svetlana"),
+        ("The 3rd Assault Brigade attacked.", "3rd Assault Brigade", "ORG", "Third Assault Brigade"),
+        ("Senate Republicans blocked the bill.", "Senate", "ORG", "Senate"),
+    ],
+)
+def test_second_names_units_exercises_and_given_names(text, surface, type_, name):
+    found = {m["surface"]: (m["type"], m["name"]) for m in find_mentions(text)}
+    assert found.get(surface) == (type_, name)
+
+
+def test_a_call_sign_far_from_any_person_names_nobody_else():
+    text = "Kaja Kallas spoke in Brussels on Monday about sanctions and the summit. A drone operator known by the call sign Khareba said the line held."
+    found = {m["surface"]: m["name"] for m in find_mentions(text)}
+    assert found["Khareba"] == "Khareba"
