@@ -153,7 +153,11 @@ def find_attributed(
         start, end = _trim(text, q.open_end, q.close_start)
         if start >= end:
             continue
-        full = is_full(before, lex) and not fragment_inside(toks, qend, hi, lex)
+        full = is_full(before, lex) and (
+            # "Arteta: 'We showed who we are' after Arsenal beat Tottenham"
+            (headline and before and before[-1].text == ":")
+            or not fragment_inside(toks, qend, hi, lex)
+        )
         attribution = (
             after_quote(toks[:hi], qend, lex)
             or before_quote(toks, lo, qi, lex)

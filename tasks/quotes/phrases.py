@@ -215,6 +215,7 @@ def forward_phrase(toks: list[Token], i: int, lex: Lexicon) -> tuple[SpeakerPhra
             (p.cap and p.low not in lex.stopwords and p.low not in lex.verbs)
             or (p.low in PARTICLES and k > j and toks[k - 1].cap)
             or (is_title(p, lex) and p.low not in lex.verbs)
+            or (is_title(p, lex) and p.cap and not is_verb(p, lex) and k + 1 < len(toks) and toks[k + 1].cap)
             or (
                 (det or (owner and k > j))
                 and p.low not in lex.verbs

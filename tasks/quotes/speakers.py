@@ -81,6 +81,14 @@ class Resolver:
         for m in self.mentions:
             if m.get("name"):
                 self._remember_name(m["name"], m.get("entity_id"))
+        # "the Rapid Support Forces (RSF)": the article's own spelling-out of an acronym
+        self.acronyms: dict[str, str] = {}
+        for m in re.finditer(r"((?:[A-Z][\w'’-]*\s+(?:(?:of|for|and|the)\s+)?){1,6})\(([A-Z]{2,6})\)", body_masked):
+            words, acronym = m.group(1).split(), m.group(2)
+            for n in range(len(words) - 1, -1, -1):  # the shortest run of words spelling it out
+                if "".join(w[0] for w in words[n:] if w[0].isupper()) == acronym:
+                    self.acronyms.setdefault(acronym, " ".join(words[n:]))
+                    break
         self.toks = tokenize(body_masked)
         self.sentences = sentence_spans(body_masked, body, spans, self.lex)
         self.sentence_starts = [s for s, _ in self.sentences]
@@ -119,8 +127,17 @@ class Resolver:
     # --- names ---------------------------------------------------------------------------
     def canonical(self, surface: str, bare: str, span: tuple[int, int] | None) -> tuple[str, str | None, bool]:
         """(name, entity_id, is_org): overlapping mention, then lookup, then the article's fuller name."""
+        if bare in self.acronyms:
+            return self._spelled_out(bare)
         if span is not None:
             m = self._mention_at(*span)
+            if (
+                m is not None
+                and m.get("type") == "PERSON"
+                and m["end"] < span[1]
+                and re.match(r"[\s-]+(?:[A-Z]|(?:al|el|ad|as|ash|at|az|an|ul|ud|bin|ibn|abu|abd)-[A-Z])", self.body[m["end"] : span[1]])
+            ):
+                m = None  # "Mohamed Ibrahim al-Sheikh" is more than the "Mohamed Ibrahim" found
             if m is not None and m.get("name") and m.get("type") in ("GPE", "LOC") and self._gender(surface, bare):
                 # "Lyudmila, 61," typed a place: a given name says person; keep the name, not the ID
                 return m["name"], None, False
@@ -143,6 +160,13 @@ class Resolver:
                     return hit["name"], hit.get("entity_id"), hit.get("type") not in (None, "PERSON")
             return name, eid, False
         return bare, None, bare.lower() in self.lex.place_of
+
+    def _spelled_out(self, acronym: str) -> tuple[str, str | None, bool]:
+        full = self.acronyms[acronym]
+        hit = self._lookup(full)
+        if hit:
+            return hit["name"], hit.get("entity_id"), hit.get("type") not in (None, "PERSON")
+        return full, None, True
 
     def _remember_name(self, name: str, entity_id: str | None) -> None:
         parts = name.split()
@@ -305,6 +329,7 @@ class Resolver:
         lex, toks = self.lex, self.toks
         starts = [t.start for t in toks]
         phrases: list[SpeakerPhrase] = []
+        embedded: set[tuple[int, int]] = set()  # subjects of a reported clause ("said that Putin asked")
         for s_start, s_end in self.sentences:
             lo, hi = bisect.bisect_left(starts, s_start), bisect.bisect_left(starts, s_end)
             first = sentence_subject(toks, lo, hi, lex)
@@ -320,6 +345,8 @@ class Resolver:
                     got = forward_phrase(toks, v + 1, lex) if toks[v].low not in NOT_INVERTED else None
                     subj = got[0] if got and got[0].kind == "name" else None
                 if subj is not None:
+                    if self._embedded(toks, subj, lo):
+                        embedded.add((subj.start, subj.end))
                     phrases.append(subj)
         seen: set[tuple[int, int]] = set()
         unique = []
@@ -329,7 +356,7 @@ class Resolver:
                 unique.append(phrase)
         for phrase in unique:
             if phrase.kind == "name" and self.looks_like_name(phrase, self.body, True):
-                self._add_name(phrase, subject=True)
+                self._add_name(phrase, subject=(phrase.start, phrase.end) not in embedded)
         self._index_surnames()
         for phrase in unique:
             if phrase.kind != "name":
@@ -339,6 +366,14 @@ class Resolver:
                 elif phrase.kind == "description" and not phrase.plural and phrase.role != "organisation":
                     # "A soldier ... told the Kyiv Independent": the next "he" is this unnamed man
                     self._add_person(Person(phrase.start, phrase.end, None, None, None, subject=True))
+
+    def _embedded(self, toks: list, subj: SpeakerPhrase, lo: int) -> bool:
+        """`Ushakov said that Putin had asked ...`: Putin is the subject of what was reported,
+        not of the sentence, so the next "he" is still Ushakov."""
+        k = bisect.bisect_left(toks, subj.start, key=lambda t: t.start) - 1
+        if k >= lo and toks[k].low == "that":
+            k -= 1
+        return k >= lo and is_verb(toks[k], self.lex) and not toks[k].low.endswith("ing")
 
     def _index_surnames(self) -> None:
         """Every later bare mention of a known person ("Murphy's appearance") is a person too."""
@@ -412,7 +447,7 @@ class Resolver:
             return None, None, surface
         pos = phrase.start if in_body else len(self.body)
         gender = next((self.lex.noun_gender[w] for w in re.findall(r"[\w-]+", surface.lower()) if w in self.lex.noun_gender), None)
-        person = self.by_role(phrase.role, self._country(phrase), pos, gender)
+        person = self.by_role(phrase.role, self._country(phrase), pos, gender, near=in_body)
         if person is None and not in_body and phrase.role in self.lex.nearest_roles:
             # the office holder the story is about: the first person its sentences are about
             person = next((p for p in sorted(self.persons, key=lambda p: p.start) if p.subject and p.name), None)
@@ -474,7 +509,9 @@ class Resolver:
     def _sentence_of(self, pos: int) -> int:
         return bisect.bisect_right(self.sentence_starts, pos) - 1
 
-    def by_role(self, role: str | None, country: str | None, pos: int, gender: str | None = None) -> Person | None:
+    def by_role(
+        self, role: str | None, country: str | None, pos: int, gender: str | None = None, near: bool = False
+    ) -> Person | None:
         """A definite description's referent: the person last introduced with a compatible role
         (and country), unless an unnamed one of that role came after ("a spokesman ... the
         spokesman"); else a known office holder the article names; else, for offices, the person
@@ -495,6 +532,10 @@ class Resolver:
                     return person
             for m in orgs:
                 if m["start"] == best_at:
+                    said = self.body[m["start"] : m["end"]]
+                    if said in self.acronyms:
+                        name, eid, _ = self._spelled_out(said)
+                        return Person(m["start"], m["end"], name, eid, None, True)
                     return Person(m["start"], m["end"], m["name"], m.get("entity_id"), None, True)
             return None
         if country is None:
@@ -533,6 +574,12 @@ class Resolver:
             return best[1]
         if role in lex.nearest_roles and country is None:
             return self.nearest_person(pos, None)
+        if near and role != "person":
+            # "Parlevliet said the agency needed money. "...," the UN official said": whom the
+            # sentence or the one before is about, when the article gave no one else that office
+            current = self.nearest_person(pos, gender)
+            if current is not None and current.subject and self._sentence_of(pos) - self._sentence_of(current.start) <= 1:
+                return current
         return None
 
 

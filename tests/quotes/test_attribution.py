@@ -454,3 +454,46 @@ def test_an_office_in_a_relative_clause_names_the_former_minister():
     rows = by_text(quotes(text))
     assert rows["calm and confident."]["speaker"] == "Sophie Lemaire"
     assert rows["The truth will come out"]["speaker"] == "Sophie Lemaire"
+
+
+def test_the_subject_of_a_reported_clause_does_not_take_the_next_pronoun():
+    text = (
+        "Yuri Ushakov, an aide, briefed reporters.\n\n"
+        "Mr. Ushakov also said that Mr. Putin had asked Mr. Witkoff to pass on a message. "
+        '"The president conveyed his greetings," he said.'
+    )
+    assert by_text(quotes(text))["The president conveyed his greetings"]["speaker"].endswith("Ushakov")
+
+
+def test_a_headline_quote_after_a_colon_is_full_even_with_words_after_it():
+    rows = quotes("Mikel Arteta praised his side.", title="Arteta: 'We showed who we are' after Arsenal beat Tottenham")
+    assert by_text(rows)["We showed who we are"]["is_partial"] is False
+
+
+def test_the_article_spells_out_its_own_acronym():
+    text = (
+        "The paramilitary Rapid Support Forces (RSF) tightened the siege. The RSF denied targeting civilians. "
+        '"Our forces protect civilians," the group said in a statement.'
+    )
+    entities = pytest.importorskip("tasks.entities")
+    doc = Doc(source_path="t", source_format="text", text=text, article_id="a1")
+    doc.text_normalized = text
+    entities.entities_doc(doc)
+    quotes_doc(doc)
+    assert by_text(doc.quotes)["Our forces protect civilians"]["speaker"] == "Rapid Support Forces"
+
+
+def test_a_description_names_the_person_just_talked_about_when_no_one_holds_it():
+    text = (
+        "Jacqueline Parlevliet, head of the agency's office in Port Sudan, spoke on Monday.\n\n"
+        'Parlevliet said the agency needed funding. "We have received less than a quarter," the UN official said.'
+    )
+    assert by_text(quotes(text))["We have received less than a quarter"]["speaker"] == "Jacqueline Parlevliet"
+
+
+def test_a_title_that_is_also_a_verb_form_opens_a_titled_name():
+    text = (
+        "State Duma deputy Aleksey Zhuravlev went further, writing on his Telegram channel that London was "
+        '"the main sponsor of the war."'
+    )
+    assert by_text(quotes(text))["the main sponsor of the war."]["speaker"] == "Aleksey Zhuravlev"
