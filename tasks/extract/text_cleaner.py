@@ -49,6 +49,7 @@ class Rules:
     entry_time: re.Pattern
     clip_length: re.Pattern
     dateline_no_year: re.Pattern
+    lead_in: re.Pattern
     byline_located: re.Pattern
     agency_credit: re.Pattern
     outlet_names: list[str]
@@ -108,6 +109,7 @@ def rules() -> Rules:
         entry_time=re.compile(_alternation(p["entry_time"]), re.I),
         clip_length=re.compile(p["clip_length"], re.I),
         dateline_no_year=re.compile(p["dateline_no_year"], re.I),
+        lead_in=re.compile(p["lead_in"], re.I),
         byline_located=re.compile(p["byline_located"]),
         agency_credit=re.compile(p["agency_credit"], re.I),
         outlet_names=sorted(o["outlets"], key=len, reverse=True),
@@ -483,6 +485,8 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
         line.kind = "dangling"  # prose without its end: cut by a widget, a standfirst, a caption
     elif line.terminal and line.words >= 3 and sd_ok(0.1) and not line.is_list:
         line.kind = "near"
+    elif line.words >= 6 and r.lead_in.match(t):
+        line.kind = "near"  # "Source: Serhii Lysak, Head of the Oblast Military Administration"
     elif line.terminal and line.is_list and line.words >= 6 and sd_ok(0.15):
         line.kind = "near"
     else:
@@ -716,7 +720,9 @@ def _captions_and_entries(lines: list[Line], r: Rules) -> None:
         good_seen += line.label == BODY and line.kind == "good"
         if not line.text or line.words > 24:
             continue
-        if line.kind == "player" and r.clip_length.fullmatch(line.text):
+        if i and not lines[i - 1].text and "![" in lines[i - 1].raw and line.label == BODY and line.words <= 30:
+            line.label, line.kind = FURNITURE, "caption"  # the line under a markdown image
+        elif line.kind == "player" and r.clip_length.fullmatch(line.text):
             k = _next_nonblank(lines, i)
             if k is not None and lines[k].label == BODY and lines[k].words <= 25 and not _SENTENCE_BREAK.search(lines[k].text):
                 lines[k].label, lines[k].kind = FURNITURE, "caption"  # the clip's description
@@ -918,7 +924,25 @@ def _trigrams(text: str) -> set[tuple[str, ...]]:
 
 
 def _without_pull_quotes(lines: list[Line], body_idx: list[int]) -> list[int]:
-    """Drop lines that repeat words of a longer body paragraph: pull quotes set in the page."""
+    """Drop lines that repeat words of a longer body paragraph: pull quotes set in the page.
+
+    A paragraph printed twice (a hidden summary, a print version) is kept once; a short line
+    printed twice in a row is a picture's alt text and caption.
+    """
+    seen: dict[str, int] = {}
+    dropped = set()
+    for i in body_idx:
+        key = _norm_key(lines[i].text)
+        if key in seen:
+            dropped.add(i)
+            lines[i].label, lines[i].kind = FURNITURE, "repeat"
+            j = seen[key]
+            if lines[i].words <= 25 and _gap(lines, j, i) == 0 and not _SENTENCE_BREAK.search(lines[i].text):
+                dropped.add(j)
+                lines[j].label, lines[j].kind = FURNITURE, "caption"
+        else:
+            seen[key] = i
+    body_idx = [i for i in body_idx if i not in dropped]
     short = [i for i in body_idx if 5 <= lines[i].words <= 45]
     if not short or len(body_idx) < 3:
         return body_idx

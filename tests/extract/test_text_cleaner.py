@@ -71,19 +71,36 @@ def test_markdown_dump_links_headings_and_emphasis():
     assert cleaned.paragraphs == ["The crossing was closed for a week. " + BODY[0], BODY[1]]
 
 
-def test_hard_wrapped_dump_is_unwrapped():
-    words = (BODY[0] + " " + BODY[1] + " " + BODY[2]).split()
+def _wrap(words: list[str], width: int = 60) -> list[str]:
     wrapped, line = [], ""
     for w in words:
-        if len(line) + len(w) + 1 > 60:
+        if len(line) + len(w) + 1 > width:
             wrapped.append(line)
             line = w
         else:
             line = f"{line} {w}".strip()
     wrapped.append(line)
-    raw = "\n".join(["Border crossing to reopen after talks", "", *wrapped, "", *wrapped, "", "Share this"])
+    return wrapped
+
+
+def test_hard_wrapped_dump_is_unwrapped():
+    first = (BODY[0] + " " + BODY[1] + " " + BODY[2]).split()
+    second = (BODY[2] + " " + BODY[0] + " " + BODY[1]).split()
+    raw = "\n".join(["Border crossing to reopen after talks", "", *_wrap(first), "", *_wrap(second), "", "Share this"])
     cleaned = clean_text(raw)
-    assert cleaned.paragraphs == [" ".join(words)] * 2
+    assert cleaned.paragraphs == [" ".join(first), " ".join(second)]
+
+
+def test_a_paragraph_printed_twice_is_kept_once():
+    lead = BODY[0] + " " + BODY[1]
+    raw = "\n".join(["Border crossing to reopen after talks", lead, lead, BODY[2], "Share this"])
+    assert clean_text(raw).paragraphs == [lead, BODY[2]]
+
+
+def test_a_short_line_printed_twice_in_a_row_is_a_caption():
+    caption = "Trucks wait at the northern border crossing on Monday."
+    raw = "\n".join(["Border crossing to reopen after talks", BODY[0], caption, caption, BODY[1], BODY[2]])
+    assert clean_text(raw).paragraphs == BODY[:3]
 
 
 def test_non_english_body_is_kept():
