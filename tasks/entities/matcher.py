@@ -47,6 +47,7 @@ class Mention:
     end_tok: int  # one past the last token index
     entity: Entity
     source: str  # "catalog" or "rule"
+    context: bool = False  # the alias needed words after it ("Time [magazine]")
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ class Cues:
     org_words_after: frozenset[str]
     event_words_after: frozenset[str]
     alias_leads: tuple[tuple[str, ...], ...]
+    facility_words_after: frozenset[str]
+    org_nouns: frozenset[str]
     lead_len: int  # words in the longest lead phrase, so one look back serves them all
 
 
@@ -114,6 +117,8 @@ def cues() -> Cues:
         org_words_after=words("org_words_after"),
         event_words_after=words("event_words_after"),
         alias_leads=leads["alias_leads"],
+        facility_words_after=words("facility_words_after"),
+        org_nouns=frozenset(p[0] for p in leads["org_leads"] if len(p) == 1),
         lead_len=max((len(p) for group in leads.values() for p in group), default=1),
     )
 
@@ -255,10 +260,10 @@ def _catalog_pass(t: _Text, catalog: Catalog) -> list[Mention]:
 
     mentions: list[Mention] = []
     for options in candidates:
-        for start, _length, variants in reversed(options):
+        for start, length, variants in reversed(options):
             chosen = _choose(variants, full)
             if chosen is not None:
-                mentions.append(Mention(start, start + chosen.keep, chosen.entity, "catalog"))
+                mentions.append(Mention(start, start + chosen.keep, chosen.entity, "catalog", chosen.keep < length))
                 break
     return mentions
 
@@ -450,6 +455,22 @@ class _RuleContext:
         found = {m.entity.entity_id: m.entity for m in self.orgs if m.end_tok - m.start_tok > 1 and self.head_word(m) == word}
         return next(iter(found.values())) if len(found) == 1 else None
 
+    def first_word_of_org(self, k: int) -> Entity | None:
+        """"Nova" after "Nova Poshta": a name's first word alone means the article's one
+        organisation that begins with it, unless it is a common or cue word."""
+        t, cue = self.t, self.cue
+        word = fold(t.toks[k])
+        if word in cue.not_names or word in cue.titles or word in cue.org_tails or word in cue.name_openers:
+            return None
+        if word in t.lower_words() or not t.toks[k][1:].islower():
+            return None
+        found = {
+            m.entity.entity_id: m.entity
+            for m in self.orgs
+            if m.end_tok - m.start_tok > 1 and m.start_tok != k and fold(t.toks[m.start_tok]) == word
+        }
+        return next(iter(found.values())) if len(found) == 1 else None
+
     def head_word(self, m: Mention) -> str:
         """The organisation word of a name: before "of"/"for"/"on", else the last word."""
         words = [fold(w) for w in self.t.toks[m.start_tok : m.end_tok]]
@@ -488,7 +509,8 @@ class _RuleContext:
             word = fold(t.toks[a])
             if word in cue.titles or (word in cue.name_openers and a + 1 < b):
                 break  # titles are cues; "Central Election Commission" keeps "Central"
-            if word in cue.not_names or (t.sentence_initial(a) and self.is_common(a)):
+            initial = len(t.toks[a]) == 1 and a + 1 < b and t.toks[a + 1] == "." and t.tight(a)
+            if not initial and (word in cue.not_names or (t.sentence_initial(a) and self.is_common(a))):
                 a += 1  # "The", "Monday", "Despite"
                 continue
             break
@@ -568,9 +590,14 @@ class _RuleContext:
                 pieces.append((name_start, cut, "PERSON"))
             return pieces
         n = len(words)
+        shaped = self.name_shaped(a, b)
         if self.org_context(a, b):
+            if 2 <= n <= 3 and shaped and words[0] in cue.first_names:
+                return [(a, b, "PERSON")]  # "the producer Michelle Mizner"
             return [(a, b, "ORG")]
         after = self.word_after(b)
+        if after in cue.facility_words_after and n <= 3 and b < t.n:
+            return [(a, b + 1, "LOC")]  # "the Zhovten cinema", "the Novokuibyshevsk refinery"
         if after in cue.org_words_after and n <= 4:
             return [(a, b, "ORG")]  # "the Vostok group", "the Khartia brigade", "the Information Resistance group"
         if after in cue.event_words_after and n <= 4:
@@ -580,18 +607,19 @@ class _RuleContext:
         for k, w in enumerate(words[1:], 1):
             if w in PLACE_OF:  # "Jeanne Shaheen of New Hampshire": a name ends before "of"
                 return self.segments(a, a + k) + self.segments(a + k + 1, b)
+        described = self.apposition(b)
+        if described == "ORG" and n <= 4 and not t.sentence_initial(a):
+            return [(a, b, "ORG")]  # "Grand Service Express, the rail operator"
         if n == 1:
-            person = self.prev_is_title(a) or (
-                words[0] in cue.first_names
-                and (self.person_noun_before(a) or self.speech_nearby(a, b) or self.described_as_person(b))
-            )  # "his wife, Inna", "said Svetlana, a pensioner"
+            person = self.prev_is_title(a) or (shaped and self.person_noun_before(a)) or (
+                words[0] in cue.first_names and (self.speech_nearby(a, b) or described == "PERSON")
+            )  # "the singer Jamala", "his wife, Inna", "said Svetlana, a pensioner"
             return [(a, b, "PERSON" if person else None)]
-        shaped = self.name_shaped(a, b)
         if self.prev_is_title(a) or (shaped and self.person_noun_before(a)):
             return [(a, b, "PERSON")]
         if words[0] in cue.first_names and n <= 4:
             return [(a, b, "PERSON")]
-        if n <= 3 and shaped and (self.speech_nearby(a, b) or self.described_as_person(b)):
+        if n - words.count(".") <= 3 and shaped and (self.speech_nearby(a, b) or described == "PERSON"):
             return [(a, b, "PERSON")]
         return [(a, b, None)]
 
@@ -611,20 +639,27 @@ class _RuleContext:
 
     def described_as_person(self, b: int) -> bool:
         """"Danielle Bell, who heads...", "Matthias Schmale, the UN resident coordinator, ..."."""
+        return self.apposition(b) == "PERSON"
+
+    def apposition(self, b: int) -> str | None:
+        """What a name is said to be right after it: "X, who ..." and "X, the UN resident
+        coordinator" make a person; "X, the rail operator" an organisation (the first noun wins)."""
         t, j = self.t, b
         if j + 1 >= t.n or t.toks[j] != "," or not t.joined(j - 1):
-            return False
+            return None
         if fold(t.toks[j + 1]) == "who":
-            return True
+            return "PERSON"
         if fold(t.toks[j + 1]) not in {"a", "an", "the", "his", "her"}:
-            return False
+            return None
         for k in range(j + 2, min(j + 9, t.n)):
             word = fold(t.toks[k])
             if word in {",", ".", ";", "(", ")"}:
-                return False
+                return None
             if word in self.cue.person_nouns or (word in self.cue.titles and word not in self.cue.title_modifiers):
-                return True
-        return False
+                return "PERSON"
+            if word in self.cue.org_nouns and t.toks[k].islower() and (k + 1 >= t.n or fold(t.toks[k + 1]) != "'s"):
+                return "ORG"
+        return None
 
     def org_context(self, a: int, b: int) -> bool:
         """"the newspaper Kommersant", "monitor OVD-Info", "an interview with Table.Briefings"."""
@@ -649,8 +684,11 @@ class _RuleContext:
     def name_shaped(self, a: int, b: int) -> bool:
         """Words like "Olena" and "Kovalenko": a capital then lower case, no acronyms, digits or
         function words ("Reporters Without Borders")."""
-        return all(
-            w.isalpha() and w[0].isupper() and w[1:].islower() and fold(w) not in STOP_WORDS for w in self.t.toks[a:b]
+        toks = self.t.toks[a:b]
+        return any(len(w) > 1 for w in toks) and all(
+            (w.isalpha() and w[0].isupper() and w[1:].islower() and fold(w) not in STOP_WORDS)
+            or (len(w) == 1 and (w.isupper() or w == "."))  # initials: "H. I. Sutton"
+            for w in toks
         )
 
     def speech_nearby(self, a: int, b: int) -> bool:
@@ -767,7 +805,7 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
             continue  # two people in the article share it: leave it unlinked
         entity = ctx.surnames.get(surname) or ctx.acronyms.get(t.toks[k]) or ctx.names.get((surname,))
         if entity is None and hint is None:
-            entity = ctx.head_of_org(k)  # "the Institute" after "Institute for the Study of War"
+            entity = ctx.head_of_org(k) or ctx.first_word_of_org(k)  # "the Institute", "Shakhtar's coach"
         if entity is None and hint is None:
             entity = _alias_of(t, ctx, k, ctx.catalog_mentions + rule_mentions)
             if entity is None and _ends_with_any(t.prev_words(k, cue.lead_len), cue.alias_leads):
@@ -782,7 +820,8 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
         before = ctx.catalog_by_end.get(k)
         if (
             before is not None
-            and before.entity.type in {"NORP", "GPE"}
+            and before.entity.type in {"NORP", "GPE", "ORG", "LOC"}
+            and not before.context
             and fold(t.toks[k]) in cue.org_tails
             and t.joined(k - 1)
             and id(before) not in absorbed
@@ -853,11 +892,17 @@ def _rule_mention(t: _Text, ctx: _RuleContext, a: int, b: int, type_: str, absor
 def _extend_to_place(t: _Text, ctx: _RuleContext, m: Mention, absorbed: set[int]) -> None:
     """"UN Human Rights Monitoring Mission in Ukraine": a mission's name goes on to its place."""
     j = m.end_tok
-    if fold(t.toks[j - 1]) not in ctx.cue.org_tails_with_place or j + 1 >= t.n or t.toks[j] not in {"in", "to"}:
+    if j + 1 >= t.n:
+        return
+    formal = t.toks[j] == "of" and any(w in {"of", "for"} for w in t.toks[m.start_tok : j])
+    if not formal and (fold(t.toks[j - 1]) not in ctx.cue.org_tails_with_place or t.toks[j] not in {"in", "to"}):
         return
     place = next((c for c in ctx.catalog_by_end.values() if c.start_tok == j + 1), None)
     if place is None or place.entity.type != "GPE" or id(place) in absorbed or not (t.joined(j - 1) and t.joined(j)):
         return
+    k = place.end_tok
+    if k < t.n and (fold(t.toks[k]) == "'s" or (t.joined(k - 1) and t.toks[k][0].isupper())):
+        return  # "of Ukraine's National Guard": the place belongs to the next name
     absorbed.add(id(place))
     fresh = _make_rule_mention(t, ctx, m.start_tok, place.end_tok, "ORG")
     m.end_tok, m.entity = fresh.end_tok, fresh.entity

@@ -272,3 +272,29 @@ def test_a_call_sign_far_from_any_person_names_nobody_else():
     text = "Kaja Kallas spoke in Brussels on Monday about sanctions and the summit. A drone operator known by the call sign Khareba said the line held."
     found = {m["surface"]: m["name"] for m in find_mentions(text)}
     assert found["Khareba"] == "Khareba"
+
+
+@pytest.mark.parametrize(
+    "text, surface, type_",
+    [
+        ("He joined a panel with the producer Michelle Mizner on Friday.", "Michelle Mizner", "PERSON"),
+        ("The film was shown at the Zhovten cinema on Saturday.", "Zhovten cinema", "LOC"),
+        ("Drones hit the Novokuibyshevsk refinery overnight.", "Novokuibyshevsk refinery", "LOC"),
+        ("Traffic stopped, Grand Service Express, the rail operator, said.", "Grand Service Express", "ORG"),
+        ("The singer Jamala is touring Poland.", "Jamala", "PERSON"),
+        ("Naval analyst H. I. Sutton said the strike showed range.", "H. I. Sutton", "PERSON"),
+        ("It was quiet. A. V. Kurennoy, a spokesman for the office, declined to comment.", "A. V. Kurennoy", "PERSON"),
+        ("Loans came through the World Bank Group on Monday.", "World Bank Group", "ORG"),
+        ("The European Flagship Fund for Reconstruction of Ukraine invests.", "European Flagship Fund for Reconstruction of Ukraine", "ORG"),
+        ("He told Time magazine that the war would end.", "Time", "ORG"),
+    ],
+)
+def test_round_six_cues(text, surface, type_):
+    found = {m["surface"]: m["type"] for m in find_mentions(text)}
+    assert found.get(surface) == type_, found
+
+
+def test_an_organisations_first_word_alone_links_to_it():
+    text = "Orders rose at the delivery firm Meest Express this year. Meest's chief said deliveries would double."
+    found = [(m["surface"], m["type"], m["name"]) for m in find_mentions(text)]
+    assert found == [("Meest Express", "ORG", "Meest Express"), ("Meest", "ORG", "Meest Express")]
