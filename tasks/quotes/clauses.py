@@ -395,6 +395,10 @@ def by_agent(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Attribution |
     return None
 
 
+_NAMING = frozenset(
+    {"call", "calls", "called", "calling", "term", "terms", "termed", "dub", "dubs", "dubbed", "brand", "brands",
+     "branded", "label", "labels", "labelled", "labeled"}
+)
 _MODALS = frozenset({"will", "would", "shall", "should", "can", "could", "may", "might", "must", "to"})
 
 
@@ -414,6 +418,8 @@ def is_full(before: list[Token], lex: Lexicon) -> bool:
         while j >= 0 and before[j].kind == "w" and not is_verb(before[j], lex) and j > len(before) - 8:
             j -= 1
         return j >= 0 and is_verb(before[j], lex)
+    if last.low in _NAMING:
+        return False  # what he calls "the hardest winter": a name for something, in his words
     if is_verb(last, lex):
         # "wanted an answer "within weeks"": after a determiner the word is a noun
         # "will respond "in a measured manner"": after a modal it is the reporter's own verb

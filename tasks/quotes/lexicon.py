@@ -55,6 +55,7 @@ class Lexicon:
     finite_verbs: frozenset[str]
     prepositions: frozenset[str]
     title_like: frozenset[str]  # title words and honorifics, lowercase, no trailing dot
+    capital_titles: frozenset[str]  # ranks that are titles only in capitals ("DI")
     works_re: re.Pattern  # a works cue ending the text before a quote
 
     @property
@@ -130,6 +131,7 @@ def lexicon() -> Lexicon:
         nearest_roles=frozenset(titles.get("nearest_roles", [])),
         finite_verbs=frozenset(w.lower() for w in _lines("finite_verbs.txt")),
         prepositions=frozenset(w.lower() for w in _lines("prepositions.txt")),
+        capital_titles=frozenset(titles.get("capital_titles", [])),
         title_like=frozenset(
             {w.lower().rstrip(".") for w in titles["title_words"]} | set().union(*honorifics.values())
         ),

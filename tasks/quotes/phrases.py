@@ -87,7 +87,7 @@ def abbreviation(tok: Token, lex: Lexicon) -> bool:
 
 def is_title(tok: Token, lex: Lexicon) -> bool:
     low = tok.low.rstrip(".")
-    return low in lex.title_like or (tok.cap and low in lex.place_of)
+    return low in lex.title_like or (tok.cap and low in lex.place_of) or tok.text in lex.capital_titles
 
 
 _AGE = re.compile(r"\d+-year-olds?$")
@@ -112,7 +112,7 @@ def _role_backward(toks: list[Token], j: int, lex: Lexicon) -> tuple[int, str, b
 
 
 # Words that make an office someone else's: "the shadow home secretary" is not "the home secretary".
-QUALIFIERS = ("shadow", "former", "ex", "ex-")
+QUALIFIERS = ("shadow", "former", "ex", "ex-", "deputy", "vice", "parliamentary")
 
 
 def qualified(role: str | None, words: list[str]) -> str | None:
@@ -201,6 +201,16 @@ def forward_phrase(toks: list[Token], i: int, lex: Lexicon) -> tuple[SpeakerPhra
     t = toks[i]
     if is_pronoun(t, lex):
         return SpeakerPhrase("pronoun", t.start, t.end, plural=bool(lex.pronouns[t.low].get("plural"))), i + 1
+    if _leads_name(toks[i : i + 4]):
+        # "..., von der Leyen said": a name that opens with its particles
+        k = i
+        while toks[k].low in NAME_PARTICLES and toks[k].text.islower():
+            k += 1
+        while k < len(toks) and (toks[k].cap or (toks[k].low in PARTICLES and k + 1 < len(toks) and toks[k + 1].cap)):
+            k += 1
+        name = name_from(toks, i, k - 1, lex)
+        if name is not None and name.kind == "name":
+            return name, k
     j = i
     det = None
     if t.low in DETERMINERS:
@@ -272,6 +282,17 @@ def forward_phrase(toks: list[Token], i: int, lex: Lexicon) -> tuple[SpeakerPhra
     return name, n
 
 
+NAME_PARTICLES = frozenset({"von", "van", "de", "der", "den", "del", "della", "da", "di", "du", "dos", "la", "le", "ter"})
+
+
+def _leads_name(toks: list[Token]) -> bool:
+    """"von der Leyen", "de Gaulle": lowercase particles, then a capitalised name."""
+    n = 0
+    while n < len(toks) and toks[n].low in NAME_PARTICLES and toks[n].text.islower():
+        n += 1
+    return 0 < n < len(toks) and toks[n].cap
+
+
 def name_from(toks: list[Token], i: int, j: int, lex: Lexicon) -> SpeakerPhrase | None:
     """toks[i..j] = titles + name; split off the titles. All titles and no name: a description."""
     span = toks[i : j + 1]
@@ -279,12 +300,12 @@ def name_from(toks: list[Token], i: int, j: int, lex: Lexicon) -> SpeakerPhrase 
     for n, t in enumerate(span):
         if t.text == "." or is_title(t, lex):
             last_title = n
-        elif n < len(span) - 1 and t.cap and t.text.endswith(("'s", "’s")):
+        elif n < len(span) - 2 and t.cap and t.text.endswith(("'s", "’s")) and all(r.cap for r in span[n + 1 :]):
             last_title = n  # "Bank of England's Catherine Mann": the owner is no part of the name
     name = span[last_title + 1 :]
     # Leading capitalised sentence words that are not names ("Yesterday", "The") were cut by the
     # stopword test; a name must start and end with a capital ("Institute for Fiscal Studies").
-    while name and not name[0].cap:
+    while name and not name[0].cap and not _leads_name(name):
         name = name[1:]
     while name and not name[-1].cap:
         name = name[:-1]

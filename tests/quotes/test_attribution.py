@@ -497,3 +497,31 @@ def test_a_title_that_is_also_a_verb_form_opens_a_titled_name():
         '"the main sponsor of the war."'
     )
     assert by_text(quotes(text))["the main sponsor of the war."]["speaker"] == "Aleksey Zhuravlev"
+
+
+def test_a_name_opening_with_its_particles_follows_the_quote():
+    text = 'Ursula von der Leyen spoke in Strasbourg. "Europe faces threats," von der Leyen said.'
+    row = by_text(quotes(text))["Europe faces threats"]
+    assert row["speaker"] == "Ursula von der Leyen" and row["is_partial"] is False
+
+
+def test_a_rank_in_capitals_is_a_title():
+    text = (
+        'Detective Inspector Claire Jones said: "This was a shocking attack."\n\n'
+        'DI Jones urged anyone with information to come forward. "Every detail matters," she added.'
+    )
+    assert by_text(quotes(text))["Every detail matters"]["speaker"] == "Claire Jones"
+
+
+def test_what_someone_calls_something_is_a_fragment():
+    text = 'Mayor Vitali Klitschko is preparing for what he calls "the hardest winter since the invasion."'
+    assert by_text(quotes(text))["the hardest winter since the invasion."]["is_partial"] is True
+
+
+def test_a_parliamentary_leader_is_not_the_chancellor():
+    text = (
+        "German Chancellor Friedrich Merz rejected the calls.\n\n"
+        'The Greens\' parliamentary leader, Katharina Dröge, accused the coalition of chaos. "Chaos," she said.\n\n'
+        'The chancellor later struck a calmer tone. "We will find a solution," the CDU politician said.'
+    )
+    assert by_text(quotes(text))["We will find a solution"]["speaker"] == "Friedrich Merz"
