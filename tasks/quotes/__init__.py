@@ -112,6 +112,19 @@ def _speakers_from_body(headline: list[Found], title: str, body_quotes: list[Fou
             if b.speaker is not None and needle in " " + " ".join(_words(body[b.start : b.end])) + " ":
                 h.speaker, h.speaker_entity_id = b.speaker, b.speaker_entity_id
                 break
+        if h.speaker is None and not h.is_partial and len(set(words)) >= 5:
+            # a headline shortens the quote: "'I was told my son was a traitor'" for "...said my
+            # son had surrendered, that he was a traitor": most of its words in one speaker's quote
+            wanted = set(words)
+            shares: dict[str | None, float] = {}
+            for b in body_quotes:
+                if b.speaker is not None:
+                    share = len(wanted & set(_words(body[b.start : b.end]))) / len(wanted)
+                    shares[b.speaker] = max(shares.get(b.speaker, 0.0), share)
+            ranked = sorted(shares.items(), key=lambda kv: -kv[1])
+            if ranked and ranked[0][1] >= 0.75 and (len(ranked) == 1 or ranked[1][1] < ranked[0][1] - 0.2):
+                b = next(b for b in body_quotes if b.speaker == ranked[0][0])
+                h.speaker, h.speaker_entity_id = b.speaker, b.speaker_entity_id
 
 
 @task(name="quotes", cache_policy=NO_CACHE)

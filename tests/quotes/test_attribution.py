@@ -525,3 +525,12 @@ def test_a_parliamentary_leader_is_not_the_chancellor():
         'The chancellor later struck a calmer tone. "We will find a solution," the CDU politician said.'
     )
     assert by_text(quotes(text))["We will find a solution"]["speaker"] == "Friedrich Merz"
+
+
+def test_a_headline_shortening_one_speakers_quote_is_theirs():
+    text = (
+        '"Then an officer called and said my son had surrendered, that he was a traitor," Olga Petrova said.\n\n'
+        '"We are treated as enemies," said Ivan Sidorov.'
+    )
+    rows = quotes(text, title="'I was told my son was a traitor': mothers of missing soldiers speak out")
+    assert by_text(rows)["I was told my son was a traitor"]["speaker"] == "Olga Petrova"
