@@ -529,7 +529,7 @@ def test_a_parliamentary_leader_is_not_the_chancellor():
 
 def test_a_headline_shortening_one_speakers_quote_is_theirs():
     text = (
-        '"Then an officer called and said my son had surrendered, that he was a traitor," Olga Petrova said.\n\n'
+        '"They told me he was missing. Then an officer said my son was a traitor," Olga Petrova said.\n\n'
         '"We are treated as enemies," said Ivan Sidorov.'
     )
     rows = quotes(text, title="'I was told my son was a traitor': mothers of missing soldiers speak out")
