@@ -736,6 +736,8 @@ def _captions_and_entries(lines: list[Line], r: Rules) -> None:
                     prev.label, prev.kind = FURNITURE, "caption"
         elif seen_before and line.label == BODY and line.kind in ("short", "near") and 3 <= line.words <= 20 and not line.is_list:
             j, k = _prev_nonblank(lines, i), _next_nonblank(lines, i)
+            if j is not None and lines[j].words <= 4 and _NAME.fullmatch(lines[j].text):
+                j = _prev_nonblank(lines, j)  # the entry's author between its time and heading
             if (
                 j is not None
                 and k is not None
