@@ -77,6 +77,7 @@ class Cues:
     event_words_after: frozenset[str]
     alias_leads: tuple[tuple[str, ...], ...]
     facility_words_after: frozenset[str]
+    event_leads: tuple[tuple[str, ...], ...]
     org_nouns: frozenset[str]
     lead_len: int  # words in the longest lead phrase, so one look back serves them all
 
@@ -91,7 +92,7 @@ def cues() -> Cues:
     def phrases(key: str) -> tuple[tuple[str, ...], ...]:
         return tuple(tuple(fold(w) for w in p.split()) for p in raw.get(key) or [])
 
-    leads = {key: phrases(key) for key in ("place_lead_phrases", "org_leads", "speech_cues_before", "alias_leads")}
+    leads = {key: phrases(key) for key in ("place_lead_phrases", "org_leads", "speech_cues_before", "alias_leads", "event_leads")}
     return Cues(
         titles=words("person_titles"),
         org_tails=words("org_tails"),
@@ -118,6 +119,7 @@ def cues() -> Cues:
         event_words_after=words("event_words_after"),
         alias_leads=leads["alias_leads"],
         facility_words_after=words("facility_words_after"),
+        event_leads=leads["event_leads"],
         org_nouns=frozenset(p[0] for p in leads["org_leads"] if len(p) == 1),
         lead_len=max((len(p) for group in leads.values() for p in group), default=1),
     )
@@ -379,6 +381,19 @@ def _runs(t: _Text, covered: list[bool]) -> list[tuple[int, int]]:
                 j += 2  # "Zapad-2025"
                 continue
             if (
+                nxt == "-"
+                and j > start
+                and j + 2 < t.n
+                and t.tight(j)
+                and t.tight(j + 1)
+                and t.toks[j + 2].isalpha()
+                and t.toks[j + 2].islower()
+                and len(t.toks[j + 2]) <= 6
+                and not t.toks[j + 2].endswith("ed")
+            ):
+                j += 2  # "Lee Seong-kweun"
+                continue
+            if (
                 nxt in NAME_PARTICLES
                 and j + 3 < t.n
                 and t.joined(j)
@@ -462,7 +477,9 @@ class _RuleContext:
         word = fold(t.toks[k])
         if word in cue.not_names or word in cue.titles or word in cue.org_tails or word in cue.name_openers:
             return None
-        if word in t.lower_words() or not t.toks[k][1:].islower():
+        if word in t.lower_words() or not t.toks[k][1:].islower() or word.endswith(("an", "ese", "ish", "ic")):
+            return None  # "Korean-language" is not the Korean People's Army
+        if k + 1 < t.n and t.toks[k + 1] == "-":
             return None
         found = {
             m.entity.entity_id: m.entity
@@ -470,6 +487,25 @@ class _RuleContext:
             if m.end_tok - m.start_tok > 1 and m.start_tok != k and fold(t.toks[m.start_tok]) == word
         }
         return next(iter(found.values())) if len(found) == 1 else None
+
+    def head_of_place(self, k: int, absorbed: set[int]) -> Mention | None:
+        """"Gulf of Finland", "Bank of England": a head word ("gulf", "bank") with "of" and a
+        catalogue place is one name of the head's type; a political head keeps the place's entity
+        ("Republic of Moldova" is Moldova)."""
+        t = self.t
+        type_ = self.cue.heads_of.get(fold(t.toks[k]))
+        if type_ is None or k + 2 >= t.n or t.toks[k + 1] != "of" or not (t.joined(k) and t.joined(k + 1)):
+            return None
+        place = next((m for m in self.catalog_mentions if m.start_tok == k + 2), None)
+        if place is None or place.entity.type not in {"GPE", "LOC"} or id(place) in absorbed:
+            return None
+        end = place.end_tok
+        if end < t.n and (fold(t.toks[end]) == "'s" or (t.joined(end - 1) and t.toks[end][0].isupper())):
+            return None
+        absorbed.add(id(place))
+        if type_ == "GPE" and place.entity.type == "GPE":
+            return Mention(k, end, place.entity, "catalog")
+        return _make_rule_mention(t, self, k, end, type_)
 
     def head_word(self, m: Mention) -> str:
         """The organisation word of a name: before "of"/"for"/"on", else the last word."""
@@ -591,6 +627,8 @@ class _RuleContext:
             return pieces
         n = len(words)
         shaped = self.name_shaped(a, b)
+        if n <= 3 and _ends_with_any(t.prev_words(a, cue.lead_len), cue.event_leads):
+            return [(a, b, "EVENT")]  # "an investigation code-named Midas"
         if self.org_context(a, b):
             if 2 <= n <= 3 and shaped and words[0] in cue.first_names:
                 return [(a, b, "PERSON")]  # "the producer Michelle Mizner"
@@ -608,7 +646,7 @@ class _RuleContext:
             if w in PLACE_OF:  # "Jeanne Shaheen of New Hampshire": a name ends before "of"
                 return self.segments(a, a + k) + self.segments(a + k + 1, b)
         described = self.apposition(b)
-        if described == "ORG" and n <= 4 and not t.sentence_initial(a):
+        if described == "ORG" and n <= 4 and shaped and not (t.sentence_initial(a) and self.is_common(a)):
             return [(a, b, "ORG")]  # "Grand Service Express, the rail operator"
         if n == 1:
             person = self.prev_is_title(a) or (shaped and self.person_noun_before(a)) or (
@@ -817,6 +855,10 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
         if hint == "PERSON":  # "Mr Keosayan", "Mayor Terekhov": the title is the cue
             rule_mentions.append(_rule_mention(t, ctx, k, k + 1, "PERSON", absorbed))
             continue
+        head = ctx.head_of_place(k, absorbed)
+        if head is not None:  # "Gulf of Finland", "Republic of Moldova"
+            rule_mentions.append(head)
+            continue
         before = ctx.catalog_by_end.get(k)
         if (
             before is not None
@@ -830,7 +872,7 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
             continue
         if hint is None and fold(t.toks[k]) in cue.institutions_alone and not t.headline_case(k):
             hint = "ORG"  # "Senate Republicans", "the Duma": capitalised, it names the institution
-        elif t.headline_case(k) or t.sentence_initial(k):
+        elif t.headline_case(k) or (t.sentence_initial(k) and hint not in {"ORG", "EVENT"}):
             continue
         if hint is None and _listed_after_place(t, k, places):
             hint = "GPE"

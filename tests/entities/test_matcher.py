@@ -298,3 +298,23 @@ def test_an_organisations_first_word_alone_links_to_it():
     text = "Orders rose at the delivery firm Meest Express this year. Meest's chief said deliveries would double."
     found = [(m["surface"], m["type"], m["name"]) for m in find_mentions(text)]
     assert found == [("Meest Express", "ORG", "Meest Express"), ("Meest", "ORG", "Meest Express")]
+
+
+@pytest.mark.parametrize(
+    "text, surface, type_, name",
+    [
+        ("Police boarded the tanker in the Gulf of Finland on Thursday.", "Gulf of Finland", "LOC", "Gulf of Finland"),
+        ("Lawmaker Lee Seong-kweun said at least 300 had been killed.", "Lee Seong-kweun", "PERSON", "Lee Seong-kweun"),
+        ("Prices fell. Fingrid, the Finnish grid operator, said capacity had fallen.", "Fingrid", "ORG", "Fingrid"),
+        ("Detectives opened an investigation code-named Midas on Monday.", "Midas", "EVENT", "Midas"),
+        ("Interceptors made by the Kyiv start-up Sky Fortress shot them down.", "Sky Fortress", "ORG", "Sky Fortress"),
+    ],
+)
+def test_round_seven_cues(text, surface, type_, name):
+    found = {m["surface"]: (m["type"], m["name"]) for m in find_mentions(text)}
+    assert found.get(surface) == (type_, name), found
+
+
+def test_an_adjective_in_a_compound_is_not_an_organisations_first_word():
+    text = "He spoke to the Korean-language service. The Korean People's Army paraded."
+    assert [m["surface"] for m in find_mentions(text)] == ["Korean People's Army"]
