@@ -534,3 +534,10 @@ def test_a_headline_shortening_one_speakers_quote_is_theirs():
     )
     rows = quotes(text, title="'I was told my son was a traitor': mothers of missing soldiers speak out")
     assert by_text(rows)["I was told my son was a traitor"]["speaker"] == "Olga Petrova"
+
+
+def test_an_agency_administrator_is_a_title():
+    text = (
+        'FEMA Administrator David Richardson said the agency was ready. "We are not waiting," he said.'
+    )
+    assert by_text(quotes(text))["We are not waiting"]["speaker"] == "David Richardson"
