@@ -144,12 +144,13 @@ _BULLET = re.compile(r"^(?:[-*+•·▪►▸‣◦]|\d{1,2}[.)])\s+")
 _BLOCKQUOTE = re.compile(r"^(?:>\s?)+")
 _HEADING = re.compile(r"^(#{1,6})\s+")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+_LYNX_REF = re.compile(r"\[\d{1,4}\]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _TERMINAL = re.compile(r"(?:[.!?…:;。！？]|\.{3})[\"'”’»)\]]*$|[”»\"]$")
 _MEDIA_TAG = re.compile(r"\((?:VIDEO|PHOTOS?|LIVE|WATCH)\)")
-_CAPTIONISH = re.compile(r"[/(]|photo|foto|image|picture")
+_CAPTIONISH = re.compile(r"[/(©]|photo|foto|image|picture")
 _UPPER_START = re.compile(r"^[\"'“‘«(\[]?[^\W\d_]")
 
 
@@ -201,6 +202,12 @@ def _normalise(raw: str) -> tuple[str, float, bool, int]:
     if "](" in s:
         link_chars = sum(len(m.group(1)) for m in _MD_LINK.finditer(s))
         s = _MD_LINK.sub(r"\1", s)
+    if "[" in s and _LYNX_REF.search(s):
+        # lynx/w3m numbered links: "[3]World [4]U.S." - a line of little else is a link list
+        refs = len(_LYNX_REF.findall(s))
+        s = _LYNX_REF.sub("", s)
+        if len(s.split()) <= 3 * refs:
+            link_chars = len(s)
     s = _SPACES.sub(" ", s).strip()
     bullet = _BULLET.match(s)
     if bullet:
@@ -762,6 +769,15 @@ def _adopt_from_context(lines: list[Line]) -> None:
     for i, line in enumerate(lines):
         if line.kind == "dangling" and _continuation_follows(lines, i):
             line.kind = "near-good"
+    # The end of a sentence cut by a widget ("... ammunition and" / Advertisement / "drones.").
+    for i, line in enumerate(lines):
+        if line.label == BODY and line.kind in ("short", "near") and line.starts_lower and line.words <= 12:
+            j, seen = i - 1, 0
+            while j >= 0 and seen <= 2 and (lines[j].label != BODY or lines[j].kind not in ("good", "dangling")):
+                seen += lines[j].label != BLANK
+                j -= 1
+            if j >= 0 and seen <= 2 and not lines[j].terminal and lines[j].words >= 10:
+                line.kind = "near-good"
     # A short prose line joins the body when a neighbour is body (repeated: chains of them).
     changed = True
     while changed:
