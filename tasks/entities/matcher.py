@@ -281,6 +281,26 @@ def _choose(variants: list[Variant], full: set[str]) -> Variant | None:
     return longs[0] if longs else None
 
 
+def _apply_river_and_facility(t: _Text, mentions: list[Mention], catalog: Catalog) -> None:
+    """"the right bank of the Dnipro": a city named with "the" is its river when the catalogue has
+    one ("Dnipro River"); "Vilnius airport": a place with a lower-case facility word after it
+    is that facility, a place of its own (LOC), the word kept in the span."""
+    facility = cues().facility_words_after
+    for m in mentions:
+        if m.entity.type != "GPE":
+            continue
+        a, b = m.start_tok, m.end_tok
+        if b < t.n and t.joined(b - 1) and t.toks[b].islower() and fold(t.toks[b]) in facility:
+            name = " ".join(t.text[t.starts[a] : t.ends[b]].split())
+            m.end_tok, m.entity = b + 1, auto_entity("LOC", name)
+            continue
+        after = fold(t.toks[b]) if b < t.n else ""
+        if a > 0 and t.toks[a - 1] == "the" and t.joined(a - 1) and after not in REGION_WORDS and after != "'s":
+            river = [v for v in catalog.resolve_key([*t.toks[a:b], "River"]) if v.entity.type == "LOC"]
+            if river:
+                m.entity = river[0].entity
+
+
 def _apply_region_context(t: _Text, mentions: list[Mention], catalog: Catalog) -> None:
     """"Kherson region", "Kherson and Zaporizhzhia regions", "regions of Donetsk and Luhansk"."""
     by_start = {m.start_tok: m for m in mentions}
@@ -992,6 +1012,7 @@ def detect(text: str, catalog: Catalog | None = None) -> list[dict[str, Any]]:
     _apply_region_context(t, catalog_mentions, catalog)
     _apply_shared_head(t, catalog_mentions, catalog)
     _apply_apposition(t, catalog_mentions)
+    _apply_river_and_facility(t, catalog_mentions, catalog)
     rule_mentions = _rule_pass(t, catalog_mentions)  # may absorb catalogue mentions into names
     mentions = catalog_mentions + rule_mentions
     mentions.sort(key=lambda m: m.start_tok)

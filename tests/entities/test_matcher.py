@@ -318,3 +318,20 @@ def test_round_seven_cues(text, surface, type_, name):
 def test_an_adjective_in_a_compound_is_not_an_organisations_first_word():
     text = "He spoke to the Korean-language service. The Korean People's Army paraded."
     assert [m["surface"] for m in find_mentions(text)] == ["Korean People's Army"]
+
+
+@pytest.mark.parametrize(
+    "text, surface, type_, name",
+    [
+        ("Residents of the right bank of the Dnipro fled to Dnipro.", "Dnipro", "LOC", "Dnipro River"),
+        ("Drones hit the Dnipro region overnight.", "Dnipro", "GPE", "Dnipropetrovsk Oblast"),
+        ("Balloons forced Vilnius airport to close.", "Vilnius airport", "LOC", "Vilnius airport"),
+        ("The missile struck near the Londonska hotel.", "Londonska hotel", "LOC", "Londonska hotel"),
+        ("Fiona Hill, now at the Brookings Institution, said so.", "Brookings Institution", "ORG", "Brookings Institution"),
+        ("Doctors at Odesa Regional Clinical Hospital operated.", "Odesa Regional Clinical Hospital", "ORG", "Odesa Regional Clinical Hospital"),
+        ("A service was held at the Spaso-Preobrazhensky Cathedral.", "Spaso-Preobrazhensky Cathedral", "LOC", "Spaso-Preobrazhensky Cathedral"),
+    ],
+)
+def test_round_eight_cues(text, surface, type_, name):
+    found = [(m["surface"], m["type"], m["name"]) for m in find_mentions(text)]
+    assert (surface, type_, name) in found, found
