@@ -666,7 +666,13 @@ class _RuleContext:
             if w in PLACE_OF:  # "Jeanne Shaheen of New Hampshire": a name ends before "of"
                 return self.segments(a, a + k) + self.segments(a + k + 1, b)
         described = self.apposition(b)
-        if described == "ORG" and n <= 4 and shaped and not (t.sentence_initial(a) and self.is_common(a)):
+        if (
+            described == "ORG"
+            and n <= 4
+            and shaped
+            and words[0] not in cue.first_names
+            and not (t.sentence_initial(a) and self.is_common(a))
+        ):
             return [(a, b, "ORG")]  # "Grand Service Express, the rail operator"
         if n == 1:
             person = self.prev_is_title(a) or (shaped and self.person_noun_before(a)) or (
@@ -716,6 +722,9 @@ class _RuleContext:
             if word in self.cue.person_nouns or (word in self.cue.titles and word not in self.cue.title_modifiers):
                 return "PERSON"
             if word in self.cue.org_nouns and t.toks[k].islower() and (k + 1 >= t.n or fold(t.toks[k + 1]) != "'s"):
+                nxt = fold(t.toks[k + 1]) if k + 1 < t.n else ""
+                if nxt in self.cue.person_nouns or nxt in self.cue.titles:
+                    return "PERSON"  # "the party leader", "a bank analyst"
                 return "ORG"
         return None
 

@@ -335,3 +335,16 @@ def test_an_adjective_in_a_compound_is_not_an_organisations_first_word():
 def test_round_eight_cues(text, surface, type_, name):
     found = [(m["surface"], m["type"], m["name"]) for m in find_mentions(text)]
     assert (surface, type_, name) in found, found
+
+
+@pytest.mark.parametrize(
+    "text, surface",
+    [
+        ("Ivan Petrenko, the party leader, said the vote was rigged.", "Ivan Petrenko"),
+        ("Olena Kovalska, a bank analyst, said rates would fall.", "Olena Kovalska"),
+        ("Vasyl Hnatiuk, the company's founder, said sales doubled.", "Vasyl Hnatiuk"),
+    ],
+)
+def test_an_apposition_about_a_persons_organisation_keeps_the_person(text, surface):
+    found = {m["surface"]: m["type"] for m in find_mentions(text)}
+    assert found.get(surface) == "PERSON", found
