@@ -146,10 +146,17 @@ class Resolver:
                     fuller = self._expand(m["name"])  # "De Wever" -> the article's "Bart De Wever"
                     if fuller is not None and fuller[1]:
                         return fuller[0], fuller[1], False
+                    own = self._article_name_instead(bare, m["name"], m.get("entity_id"))
+                    if own is not None:
+                        return own  # "Wang" is the article's "Wang Yiwei", not a Wang it never names
                 return m["name"], m.get("entity_id"), m.get("type") not in (None, "PERSON")
         for cand in (bare, surface):
             hit = self._lookup(cand)
             if hit:
+                if hit.get("type") == "PERSON":
+                    own = self._article_name_instead(bare, hit["name"], hit.get("entity_id"))
+                    if own is not None:
+                        return own  # "Wang" is the article's "Wang Yiwei", not a Wang it never names
                 return hit["name"], hit.get("entity_id"), hit.get("type") not in (None, "PERSON")
         fuller = self._expand(bare)
         if fuller is not None:
@@ -160,6 +167,36 @@ class Resolver:
                     return hit["name"], hit.get("entity_id"), hit.get("type") not in (None, "PERSON")
             return name, eid, False
         return bare, None, bare.lower() in self.lex.place_of
+
+    def _article_name_instead(self, bare: str, name: str, eid: str | None) -> tuple[str, str | None, bool] | None:
+        """The article's own full name for `bare`, when the entity found for it is someone the
+        article never names in full and the article's name is someone else."""
+        if re.search(r"\b" + re.escape(name) + r"\b", self.body):
+            return None
+        own = self._article_name(bare)
+        if own is None:
+            return None
+        hit = self._lookup(own[0])
+        if hit is not None and hit.get("entity_id") == eid:
+            return None  # "Putin" and the article's "Vladimir V. Putin" are one man
+        return own
+
+    def _article_name(self, bare: str) -> tuple[str, str | None, bool] | None:
+        """The one full name in the article that `bare` (one word) opens or ends: surname first
+        ("Wang Yiwei") or last."""
+        if len(bare.split()) != 1:
+            return None
+        key = fold_name(bare)
+        found = {
+            (name, eid)
+            for names in self._names_by_surname.values()
+            for name, eid in names
+            if len(name.split()) > 1 and key in (fold_name(name.split()[0]), fold_name(name.split()[-1]))
+        }
+        if len({fold_name(n) for n, _ in found}) != 1:
+            return None
+        name, eid = max(found, key=lambda f: bool(f[1]))
+        return name, eid, False
 
     def _spelled_out(self, acronym: str) -> tuple[str, str | None, bool]:
         full = self.acronyms[acronym]
@@ -425,6 +462,10 @@ class Resolver:
         """(speaker, speaker_entity_id, speaker_surface) for a phrase found in `text`."""
         surface = text[phrase.start : phrase.end]
         if phrase.kind == "group":
+            m = self._mention_at(phrase.start, phrase.end) if in_body else None
+            if m is not None and m.get("name") and m["start"] <= phrase.start and m["end"] >= phrase.end:
+                # "the Hostages and Missing Families Forum said": one name with "and" in it
+                return m["name"], m.get("entity_id"), surface
             return None, None, surface
         if phrase.kind == "name":
             if not self.looks_like_name(phrase, text, in_body):

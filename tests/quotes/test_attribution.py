@@ -541,3 +541,24 @@ def test_an_agency_administrator_is_a_title():
         'FEMA Administrator David Richardson said the agency was ready. "We are not waiting," he said.'
     )
     assert by_text(quotes(text))["We are not waiting"]["speaker"] == "David Richardson"
+
+
+def test_a_surname_first_name_is_the_articles_own_person():
+    text = (
+        "Wang Yiwei, a professor at Renmin University, said both sides had reasons to talk. "
+        '"Neither side can afford a trade war," Wang said.'
+    )
+    assert by_text(quotes(text))["Neither side can afford a trade war"]["speaker"] == "Wang Yiwei"
+
+
+def test_an_organisation_with_and_in_its_name_is_one_speaker():
+    entities = pytest.importorskip("tasks.entities")
+    text = (
+        "The Hostages and Missing Families Forum said in a statement that it would hold a rally every evening. "
+        '"We will not let anyone forget them," the forum said.'
+    )
+    doc = Doc(source_path="t", source_format="text", text=text, article_id="a1")
+    doc.text_normalized = text
+    entities.entities_doc(doc)
+    quotes_doc(doc)
+    assert by_text(doc.quotes)["We will not let anyone forget them"]["speaker"] == "Hostages and Missing Families Forum"
