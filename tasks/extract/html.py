@@ -77,6 +77,8 @@ def _paragraphs(text: str | None) -> list[str]:
         return []
     r = rules()
     out: list[str] = []
+    seen: set[str] = set()
+    dropped_after = False  # a furniture line was dropped after the last kept line
     for line in text.split("\n"):
         s = " ".join(line.split())
         if not s:
@@ -86,12 +88,41 @@ def _paragraphs(text: str | None) -> list[str]:
             r.furniture_prefix.match(s)
             or (words <= 15 and r.furniture_line.fullmatch(s))
             or (words <= 16 and r.player_line.fullmatch(s))
-        ):
+        ) or _call_to_action(s, r):
+            dropped_after = True
             continue
         if len(out) < 3 and words <= 20 and (byline_name(s, r) or _dateline(s)):
             continue
+        key = _key(s)
+        if key in seen:
+            continue  # a pull quote or a caption repeating a paragraph
+        seen.add(key)
         out.append(s)
+        dropped_after = False
+    # The heading of a box dropped at the end ("Independent journalism needs you" over a
+    # donation appeal) is not the article's last paragraph.
+    if dropped_after and len(out) > 1 and len(out[-1].split()) <= 8 and not _END.search(out[-1]):
+        out.pop()
     return out
+
+
+def _key(s: str) -> str:
+    return re.sub(r"\W+", " ", s.lower()).strip()
+
+
+def _call_to_action(s: str, r: Any) -> bool:
+    """The text cleaner's call-to-action rules (donation appeals, newsletters, cookie notes)."""
+    low = s.lower()
+    if len(s.split()) > r.furniture_contains_max_words:
+        return False
+    tokens = set(_WORDS.findall(low))
+    return any(
+        (not tokens.isdisjoint(words) or any(k in low for k in others)) and pattern.search(low)
+        for words, others, pattern in r.furniture_contains
+    )
+
+
+_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
 _LINK_WITH_TEXT = etree.XPath("//body//a[normalize-space(.)=$s]")

@@ -493,7 +493,8 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
     elif line.terminal and line.words >= 3 and sd_ok(0.1) and not line.is_list:
         line.kind = "near"
     elif line.words >= 6 and r.lead_in.match(t):
-        line.kind = "near"  # "Source: Serhii Lysak, Head of the Oblast Military Administration"
+        # "Source: Serhii Lysak, Head of the Oblast Military Administration": article text
+        line.kind = "good" if line.words >= 8 and sd_ok(0.1) else "near"
     elif line.terminal and line.is_list and line.words >= 6 and sd_ok(0.15):
         line.kind = "near"
     else:

@@ -8,10 +8,14 @@ from datetime import datetime, timezone
 from tasks.extract.html import extract_html, html_to_text
 
 PARAS = [
-    "The regional government said on Monday that it would reopen the northern border crossing after a week of talks.",
-    "Officials expect several thousand trucks to use the crossing every day once inspections resume next month.",
-    "Local businesses have complained for years that the closure cost them customers and pushed up prices.",
-] * 4
+    f"{sentence[:-1]}, according to the {office} office."
+    for office in ("regional", "customs", "transport", "mayor's")
+    for sentence in (
+        "The regional government said on Monday that it would reopen the northern border crossing after a week of talks.",
+        "Officials expect several thousand trucks to use the crossing every day once inspections resume next month.",
+        "Local businesses have complained for years that the closure cost them customers and pushed up prices.",
+    )
+]  # twelve distinct paragraphs: a paragraph printed twice is a pull quote and kept once
 
 
 def page(article: str, head: str = "") -> str:
@@ -94,3 +98,13 @@ def test_control_characters_in_the_description_do_not_break_extraction():
 
 def test_html_to_text_survives_control_characters():
     assert html_to_text("\x1f<script><p><p></script>-->") == "-->"
+
+
+def test_pull_quote_repeating_a_paragraph_and_a_donation_box_are_dropped():
+    art = ("<article><h1>Border crossing to reopen</h1><div class='entry-content'>"
+           + "".join(f"<p>{p}</p>" for p in PARAS[:6])
+           + f"<blockquote class='wp-block-pullquote'><p>{PARAS[1]}</p></blockquote>"
+           + "".join(f"<p>{p}</p>" for p in PARAS[6:])
+           + "<div class='donate'><h3>Independent journalism needs you</h3><p>We are funded by readers. "
+             "If you value this reporting, please consider a monthly donation.</p></div></div></article>")
+    assert extract_html(page(art)).paragraphs == PARAS
