@@ -772,12 +772,12 @@ def _adopt_from_context(lines: list[Line]) -> None:
             line.kind = "near-good"
     # The end of a sentence cut by a widget ("... ammunition and" / Advertisement / "drones.").
     for i, line in enumerate(lines):
-        if line.label == BODY and line.kind in ("short", "near") and line.starts_lower and line.words <= 12:
+        if line.label == BODY and line.kind in ("short", "near") and line.starts_lower and line.words <= 12 and line.terminal:
             j, seen = i - 1, 0
-            while j >= 0 and seen <= 2 and (lines[j].label != BODY or lines[j].kind not in ("good", "dangling")):
+            while j >= 0 and seen <= 2 and (lines[j].label != BODY or lines[j].kind != "good"):
                 seen += lines[j].label != BLANK
                 j -= 1
-            if j >= 0 and seen <= 2 and not lines[j].terminal and lines[j].words >= 10:
+            if j >= 0 and seen <= 2 and not lines[j].terminal:
                 line.kind = "near-good"
     # A short prose line joins the body when a neighbour is body (repeated: chains of them).
     changed = True

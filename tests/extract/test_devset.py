@@ -66,6 +66,19 @@ def test_text_from_rendered_html_pages():
     assert min(scores) >= CASE_F1_FLOOR
 
 
+def test_text_from_rendered_pages_with_page_weight():
+    """The same renderings with a real page's weight around the article: mega-menu, teaser grid
+    with "N hours ago" lines, footer sitemap (bench/extract/score.py --weight)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("extract_score", DEVSET.parents[2] / "bench" / "extract" / "score.py")
+    score = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score)
+    scores = [prf(clean_text(html_to_text(score.with_page_weight(c.raw))).body, c.body)[2] for c in HTML]
+    assert statistics.mean(scores) >= TEXT_F1_GATE
+    assert min(scores) >= CASE_F1_FLOOR
+
+
 @pytest.mark.parametrize("case", [c for c in TEXT if c.labels], ids=lambda c: c.name)
 def test_labelled_titles_and_metadata(case):
     cleaned = clean_text(case.raw)
