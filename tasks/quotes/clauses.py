@@ -126,7 +126,8 @@ def after_quote(toks: list[Token], n: int, lex: Lexicon) -> Attribution | None:
                 if v2 < len(toks) and is_verb(toks[v2], lex):
                     return Attribution(phrase, toks[v2].low)
     if k > n and phrase.kind in ("name", "description") and (
-        toks[k - 1].text in "–—-" or (toks[k - 1].text == ":" and toks[k].headline and phrase.kind == "name")
+        toks[k - 1].text in "–—-"
+        or (toks[k - 1].text == ":" and toks[k].headline and phrase.kind == "name" and not _is_place(phrase, toks, lex))
     ):
         # "'We will rebuild every home' – Zelensky visits ...", "'Inflation is not beaten': Bank
         # of England's Catherine Mann on rates"
@@ -203,6 +204,10 @@ def subject_of(toks: list[Token], v: int, lo: int, lex: Lexicon) -> SpeakerPhras
     if phrase is not None:
         first = next(n for n in range(lo, j + 1) if toks[n].start >= phrase.start)
         lone_word = phrase.kind != "name" or (not phrase.titles and j == first)
+        if first - 2 >= lo and toks[first - 1].low in lex.prepositions and phrase.kind == "name":
+            owner = backward_phrase(toks, first - 2, lex)
+            if owner is not None and owner.kind == "description" and owner.plural:
+                return owner  # "Economists at Goldman Sachs wrote": the economists, not the bank
         if (
             first > lo
             and toks[first - 1].low in lex.prepositions
@@ -230,6 +235,17 @@ def _subject_before_insertions(toks: list[Token], j: int, lo: int, lex: Lexicon)
                 return inner[0]
         if k < lo:
             got = forward_phrase(toks, lo, lex)
+            if got and got[0].kind == "name" and c - 1 >= lo:
+                # "Human rights lawyer Aminata Sawadogo, speaking ..., said": the name, not "Human"
+                back = backward_phrase(toks, c - 1, lex)
+                if back is not None and back.kind == "name" and back.start > toks[got[1] - 1].start:
+                    between = [t for t in toks[got[1] :] if t.start < back.start]
+                    if between and all(
+                        t.kind == "w" and t.text.isalpha() and t.text.islower()
+                        and t.low not in lex.stopwords and t.low not in lex.prepositions
+                        for t in between
+                    ):
+                        return back
             return got[0] if got else None
         phrase = backward_phrase(toks, k - 1, lex) if k - 1 >= lo else None
         if phrase is not None:

@@ -13,7 +13,7 @@ from tasks.quotes.lexicon import Lexicon
 
 MASK = "\x01"
 # Paragraph breaks are tokens too, so that no phrase runs from one paragraph into the next.
-TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|\x01+|[^\W_][\w’'\-]*|\n+|[^\w\s]")
+TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|\x01+|[^\W_][\w’'\-]*\+?|\n+|[^\w\s]")  # "OPEC+" is one word
 DETERMINERS = frozenset({"the", "a", "an", "another", "one", "his", "her", "its", "their", "our"})
 INDEFINITE = frozenset({"a", "an", "another", "one"})
 PARTICLES = frozenset(

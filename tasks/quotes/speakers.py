@@ -217,6 +217,8 @@ class Resolver:
             return None
         best = None
         for name, eid in self._names_by_surname.get(fold_name(words[-1]), ()):
+            if len(words) > 1 and not set(map(fold_name, words)) <= set(map(fold_name, name.split())):
+                continue  # "Ablassé Ouédraogo" is not the article's "Pingdwendé Gilbert Ouédraogo"
             if len(name.split()) > len(words):
                 if best is None or (eid and not best[1]) or (bool(eid) == bool(best[1]) and len(name) > len(best[0])):
                     best = (name, eid)
@@ -286,6 +288,10 @@ class Resolver:
                 self._add_person(
                     Person(m["start"], m["end"], m["name"], m.get("entity_id"), self._gender(surface, m["name"]))
                 )
+        # "Joan, 74, who has waited eight months": a person the story turns to
+        for p in self.persons:
+            if re.match(r",\s*\d{1,3},", self.masked[p.end : p.end + 8]):
+                p.subject = True
         # Runs of capitalised and title words: "former NATO Secretary General Jens Stoltenberg".
         n = 0
         while n < len(toks):
@@ -352,12 +358,16 @@ class Resolver:
             if role and role not in ("person", "organisation"):
                 person = self._add_name(name, subject=False)
                 self.titled.append((name.start, qualified(role, words), None, person))
-        # Unnamed people: "a Kremlin spokesman", "one official", "an analyst".
+        # Unnamed people: "a Kremlin spokesman", "one official", "an analyst", and "the brigade's
+        # commander, who asked not to be named,".
         for n, tok in enumerate(toks):
-            if tok.low in INDEFINITE:
+            if tok.low in INDEFINITE or tok.low == "the":
                 got = forward_phrase(toks, n, lex)
-                if got and got[0].kind == "description" and got[0].role:
-                    self.unnamed.append((got[0].start, got[0].role))
+                if not (got and got[0].kind == "description" and got[0].role):
+                    continue
+                if tok.low == "the" and not _ANONYMOUS.match(self.masked, got[0].end):
+                    continue
+                self.unnamed.append((got[0].start, got[0].role))
         self.titled.sort(key=lambda t: t[0])
 
     def _index_subjects(self) -> None:
@@ -398,7 +408,13 @@ class Resolver:
         for phrase in unique:
             if phrase.kind != "name":
                 name, eid, _ = self.resolve(phrase, self.body, True)
-                if name:
+                if name and phrase.role == "organisation":
+                    # "Russia's defence ministry claimed ... the ministry said": an organisation
+                    # named by a description is the latest one spoken of
+                    org = Person(phrase.start, phrase.end, name, eid, None, is_org=True, subject=True)
+                    self._add_person(org)
+                    bisect.insort(self.titled, (phrase.start, "organisation", None, org), key=lambda t: t[0])
+                elif name:
                     self._add_person(Person(phrase.start, phrase.end, name, eid, None, subject=True))
                 elif phrase.kind == "description" and not phrase.plural and phrase.role != "organisation":
                     # "A soldier ... told the Kyiv Independent": the next "he" is this unnamed man
@@ -483,6 +499,13 @@ class Resolver:
                 gender = "m" if low.endswith("-il") else "f"
             person = self.nearest_person(phrase.start, gender)
             return (person.name, person.entity_id, surface) if person else (None, None, surface)
+        if phrase.role == "organisation" and in_body and not phrase.plural and self._owned_by_place(phrase, surface):
+            # "Russia's defence ministry", "Burkina Faso's military government": named by its owner
+            bare = re.sub(r"^(?:the|The)\s+", "", surface)
+            hit = self._lookup(bare)
+            if hit:
+                return hit["name"], hit.get("entity_id"), surface
+            return bare, None, surface
         # Headlines drop articles: "..., says Estonian PM" is definite.
         if phrase.plural or phrase.determiner in INDEFINITE or (phrase.determiner is None and in_body):
             return None, None, surface
@@ -505,6 +528,17 @@ class Resolver:
         if country is None or any(w.lower() in self.lex.place_of for w in re.findall(r"[\w'’]+", name)):
             return name, eid
         return re.sub(r"^(?:the|The)\s+", "", surface), None
+
+    def _owned_by_place(self, phrase: SpeakerPhrase, surface: str) -> bool:
+        """The description opens with a country's possessive: "Burkina Faso's military government"."""
+        m = re.match(r"(?:the\s+)?((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)['’]s\s", surface)
+        if m is None:
+            return False
+        if m.group(1).lower() in self.lex.place_of:
+            return True
+        at = phrase.start + m.start(1)
+        place = self._mention_at(at, phrase.start + m.end(1))
+        return place is not None and place.get("type") in ("GPE", "LOC") and place["start"] <= at
 
     def is_person(self, name: str | None) -> bool:
         """Whether the article knows `name` as a person (not an organisation or a place)."""
@@ -566,7 +600,10 @@ class Resolver:
             named = [t for t in self.titled if t[1] == "organisation" and t[0] <= pos]
             # "Helvion, the Swiss maker, ... According to Helvion, ...": its latest naming counts
             named = [(self._last_naming(person.name, at, pos), r, c, person) for at, r, c, person in named]
-            orgs = [m for m in self.mentions if m.get("type") == "ORG" and m["end"] <= pos]
+            orgs = [
+                m for m in self.mentions
+                if m.get("type") == "ORG" and m["end"] <= pos and self.masked[m["start"]] != MASK  # not quoted words
+            ]
             best_at = max([t[0] for t in named] + [m["start"] for m in orgs], default=-1)
             for at, _, _, person in named:
                 if at == best_at:
@@ -627,6 +664,11 @@ class Resolver:
 # Verbs after "who" that give someone an office: "who served as", "who is the", "who became"
 _OFFICE_VERBS = frozenset(
     {"is", "was", "served", "serves", "became", "becomes", "remains", "has", "had", "acted", "acts", "works", "worked"}
+)
+
+_ANONYMOUS = re.compile(
+    r",\s*(?:who\s+(?:asked|declined|requested|did not want|spoke)[^,.\n]{0,60}?(?:named|identified|anonymity)"
+    r"|speaking on condition of anonymity)"
 )
 
 SUBJECT_REACH = 2  # sentences back to look for a subject before settling for the nearest name

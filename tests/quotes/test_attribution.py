@@ -562,3 +562,57 @@ def test_an_organisation_with_and_in_its_name_is_one_speaker():
     entities.entities_doc(doc)
     quotes_doc(doc)
     assert by_text(doc.quotes)["We will not let anyone forget them"]["speaker"] == "Hostages and Missing Families Forum"
+
+
+def test_a_person_introduced_with_an_age_takes_the_next_pronoun():
+    text = (
+        'Dr Melissa Ryan said members had no choice. "We came in good faith," she said.\n\n'
+        "For patients like Joan, 74, who has waited eight months for a hip operation, the dispute is exhausting. "
+        '"My operation is pushed back again," she said.'
+    )
+    entities = pytest.importorskip("tasks.entities")
+    doc = Doc(source_path="t", source_format="text", text=text, article_id="a1")
+    doc.text_normalized = text
+    entities.entities_doc(doc)
+    quotes_doc(doc)
+    assert by_text(doc.quotes)["My operation is pushed back again"]["speaker"] == "Joan"
+
+
+def test_a_word_with_a_plus_is_one_word():
+    rows = by_text(quotes('"The market needs stability," one OPEC+ delegate told Reuters.'))
+    row = rows["The market needs stability"]
+    assert row["speaker"] is None and row["is_partial"] is False
+
+
+def test_a_definite_description_that_asked_not_to_be_named_stays_unnamed():
+    text = (
+        'Captain Oleksandr Borodin, the brigade\'s spokesperson, said it was hard. "Bad weather helps them," Borodin said.\n\n'
+        "The brigade's commander, who asked not to be named, said reinforcements had arrived. "
+        '"It is never enough," the commander said.'
+    )
+    assert by_text(quotes(text))["It is never enough"]["speaker"] is None
+
+
+def test_economists_at_a_bank_are_not_the_bank():
+    text = (
+        "Economists at Goldman Sachs wrote in a note that they expected a cut, calling the remarks "
+        '"a hawkish signal rather than a change of plan."'
+    )
+    assert by_text(quotes(text))["a hawkish signal rather than a change of plan."]["speaker"] is None
+
+
+def test_a_descriptor_before_a_name_opening_the_sentence():
+    text = (
+        "Human rights lawyer Aminata Sawadogo, speaking to reporters from Abidjan, said the move was "
+        '"the end of any pretence" of a transition.'
+    )
+    assert by_text(quotes(text))["the end of any pretence"]["speaker"] == "Aminata Sawadogo"
+
+
+def test_two_people_sharing_a_surname_stay_apart():
+    text = (
+        "Government spokesman Pingdwendé Gilbert Ouédraogo announced the decision.\n\n"
+        "Ablassé Ouédraogo, an opposition politician living in exile, called on leaders to react. "
+        '"Silence is complicity," the former foreign minister said.'
+    )
+    assert by_text(quotes(text))["Silence is complicity"]["speaker"] == "Ablassé Ouédraogo"
