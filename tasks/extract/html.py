@@ -125,6 +125,7 @@ def _call_to_action(s: str, r: Any) -> bool:
 _WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
+MAX_LINK_PROBES = 40
 _LINK_WITH_TEXT = etree.XPath("//body//a[normalize-space(.)=$s]")
 _TEXT_OUTSIDE_LINKS = etree.XPath(
     "//body//*[self::p or self::h2 or self::h3 or self::h4 or self::blockquote or self::li]"
@@ -139,8 +140,10 @@ def _without_link_lines(paragraphs: list[str], tree: Any) -> list[str]:
     if tree is None:
         return paragraphs
     out = []
+    probes = 0
     for p in paragraphs:
-        if len(p.split()) <= 20 and not _END.search(p):
+        if probes < MAX_LINK_PROBES and len(p.split()) <= 20 and not _END.search(p):
+            probes += 1  # each probe is a pass over the tree: bounded on list-like pages
             probe = _XML_UNSAFE.sub("", p)
             try:
                 if _LINK_WITH_TEXT(tree, s=probe) and not _TEXT_OUTSIDE_LINKS(tree, s=probe):
