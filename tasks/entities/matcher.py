@@ -76,7 +76,7 @@ class Cues:
     org_words_after: frozenset[str]
     event_words_after: frozenset[str]
     alias_leads: tuple[tuple[str, ...], ...]
-    facility_words_after: frozenset[str]
+    facility_words_after: tuple[tuple[str, ...], ...]  # longest first
     event_leads: tuple[tuple[str, ...], ...]
     org_nouns: frozenset[str]
     lead_len: int  # words in the longest lead phrase, so one look back serves them all
@@ -118,7 +118,7 @@ def cues() -> Cues:
         org_words_after=words("org_words_after"),
         event_words_after=words("event_words_after"),
         alias_leads=leads["alias_leads"],
-        facility_words_after=words("facility_words_after"),
+        facility_words_after=tuple(sorted(phrases("facility_words_after"), key=len, reverse=True)),
         event_leads=leads["event_leads"],
         org_nouns=frozenset(p[0] for p in leads["org_leads"] if len(p) == 1),
         lead_len=max((len(p) for group in leads.values() for p in group), default=1),
@@ -281,18 +281,31 @@ def _choose(variants: list[Variant], full: set[str]) -> Variant | None:
     return longs[0] if longs else None
 
 
+def _facility_after(t: _Text, b: int, cue: Cues) -> int:
+    """Length of a lower-case facility phrase right after token b-1 ("refinery", "power plant"), or 0."""
+    if b >= t.n or not t.joined(b - 1) or not t.toks[b].islower():
+        return 0
+    for phrase in cue.facility_words_after:
+        k = len(phrase)
+        if b + k <= t.n and all(fold(t.toks[b + i]) == phrase[i] and t.toks[b + i].islower() for i in range(k)):
+            if all(t.joined(b + i) for i in range(k - 1)):
+                return k
+    return 0
+
+
 def _apply_river_and_facility(t: _Text, mentions: list[Mention], catalog: Catalog) -> None:
     """"the right bank of the Dnipro": a city named with "the" is its river when the catalogue has
     one ("Dnipro River"); "Vilnius airport": a place with a lower-case facility word after it
     is that facility, a place of its own (LOC), the word kept in the span."""
-    facility = cues().facility_words_after
+    cue = cues()
     for m in mentions:
         if m.entity.type != "GPE":
             continue
         a, b = m.start_tok, m.end_tok
-        if b < t.n and t.joined(b - 1) and t.toks[b].islower() and fold(t.toks[b]) in facility:
-            name = " ".join(t.text[t.starts[a] : t.ends[b]].split())
-            m.end_tok, m.entity = b + 1, auto_entity("LOC", name)
+        extra = _facility_after(t, b, cue)
+        if extra:
+            name = " ".join(t.text[t.starts[a] : t.ends[b + extra - 1]].split())
+            m.end_tok, m.entity = b + extra, auto_entity("LOC", name)
             continue
         after = fold(t.toks[b]) if b < t.n else ""
         if a > 0 and t.toks[a - 1] == "the" and t.joined(a - 1) and after not in REGION_WORDS and after != "'s":
@@ -654,8 +667,9 @@ class _RuleContext:
                 return [(a, b, "PERSON")]  # "the producer Michelle Mizner"
             return [(a, b, "ORG")]
         after = self.word_after(b)
-        if after in cue.facility_words_after and n <= 3 and b < t.n:
-            return [(a, b + 1, "LOC")]  # "the Zhovten cinema", "the Novokuibyshevsk refinery"
+        extra = _facility_after(t, b, cue) if n <= 3 else 0
+        if extra:
+            return [(a, b + extra, "LOC")]  # "the Zhovten cinema", "the Trypilska power plant"
         if after in cue.org_words_after and n <= 4:
             return [(a, b, "ORG")]  # "the Vostok group", "the Khartia brigade", "the Information Resistance group"
         if after in cue.event_words_after and n <= 4:
@@ -683,7 +697,7 @@ class _RuleContext:
             return [(a, b, "PERSON")]
         if words[0] in cue.first_names and n <= 4:
             return [(a, b, "PERSON")]
-        if n - words.count(".") <= 3 and shaped and (self.speech_nearby(a, b) or described == "PERSON"):
+        if n - words.count(".") - words.count("-") <= 3 and shaped and (self.speech_nearby(a, b) or described == "PERSON"):
             return [(a, b, "PERSON")]
         return [(a, b, None)]
 
@@ -754,7 +768,7 @@ class _RuleContext:
         toks = self.t.toks[a:b]
         return any(len(w) > 1 for w in toks) and all(
             (w.isalpha() and w[0].isupper() and w[1:].islower() and fold(w) not in STOP_WORDS)
-            or (len(w) == 1 and (w.isupper() or w == "."))  # initials: "H. I. Sutton"
+            or (len(w) == 1 and (w.isupper() or w in {".", "-"}))  # "H. I. Sutton", "Yunus-Bek Yevkurov"
             for w in toks
         )
 

@@ -40,7 +40,7 @@ def test_devset_has_seeds_written_and_held_out_articles():
 
 def test_gate_on_the_whole_devset(scorer):
     s = scorer.score_devset(find_mentions, DEVSET)
-    assert s.tp + s.fn >= 1600  # gold mentions
+    assert s.tp + s.fn >= 1750  # gold mentions
     assert s.precision >= 0.995, s.errors
     assert s.recall >= 0.985, s.errors
     assert s.linking >= 0.985, s.errors

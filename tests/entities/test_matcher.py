@@ -348,3 +348,18 @@ def test_round_eight_cues(text, surface, type_, name):
 def test_an_apposition_about_a_persons_organisation_keeps_the_person(text, surface):
     found = {m["surface"]: m["type"] for m in find_mentions(text)}
     assert found.get(surface) == "PERSON", found
+
+
+@pytest.mark.parametrize(
+    "text, surface, type_",
+    [
+        ("The Trypilska power plant was hit again.", "Trypilska power plant", "LOC"),
+        ("His company's Burshtyn plant was also damaged.", "Burshtyn plant", "LOC"),
+        ("Strikes hit the Kyiv thermal power plant overnight.", "Kyiv thermal power plant", "LOC"),
+        ("Letters came from the depository's chief executive, Valérie Urbain, on Monday.", "Valérie Urbain", "PERSON"),
+        ("Galym-Bek Tursunov, a deputy minister, has visited twice.", "Galym-Bek Tursunov", "PERSON"),
+    ],
+)
+def test_round_nine_cues(text, surface, type_):
+    found = {m["surface"]: m["type"] for m in find_mentions(text)}
+    assert found.get(surface) == type_, found
