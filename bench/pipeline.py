@@ -59,6 +59,7 @@ def _child_pipeline(input_dir: str, output_dir: str, workers: int, batch_size: i
         "articles": summary.articles,
         "published": summary.published,
         "critical_failures": summary.critical_failures,
+        "stage_ms": {stage: counts.get("ms") for stage, counts in summary.stage_stats.items() if "ms" in counts},
     }
     if rerun:
         started = time.perf_counter()

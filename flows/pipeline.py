@@ -103,14 +103,18 @@ class ProcessedBatch:
 def process_docs(docs: list[Doc], lexicon_version: str | None) -> ProcessedBatch:
     """extract -> normalise -> entities -> quotes over one batch, as plain function calls."""
     out = ProcessedBatch()
+    started = time.perf_counter()
     extracted = extract_batch.fn(docs)
+    extracted.stats["ms"] += round(1000 * (time.perf_counter() - started))
     for doc in extracted.docs:
         doc.raw = ""  # the page is no longer needed; do not carry it through the chain
     out.extracted = {d.source_path: d.article_id for d in extracted.docs}
     out.quarantined["extract"], out.stats["extract"] = extracted.quarantined, extracted.stats
     current = extracted.docs
     for name, stage in zip(LATER_STAGES, (normalise_batch, entities_batch, quotes_batch), strict=True):
+        started = time.perf_counter()
         result = stage.fn(current)
+        result.stats["ms"] += round(1000 * (time.perf_counter() - started))  # CPU time where it ran
         out.quarantined[name], out.stats[name] = result.quarantined, result.stats
         current = result.docs
     for doc in current:
@@ -292,11 +296,18 @@ def _run_locked(
             stats.setdefault(name, Counter()).update(counter)
         if bar:
             bar.advance(len(batch.fresh) + len(batch.copies) + len(batch.ingest_quarantine))
+        # Prefect keeps every task run's return value until the flow ends: empty it, so memory
+        # stays bounded by the batches in flight, not the corpus.
+        processed.finished.clear()
+        processed.extracted.clear()
+        processed.quarantined.clear()
 
     try:
         with _local_pool(min(workers, -(-len(sources) // batch_size))) as pool:
             for sources_batch in _batches(sources, batch_size):
+                timer = time.perf_counter()
                 ingested = ingest_batch(sources_batch, max_bytes)
+                ingested.stats["ms"] += round(1000 * (time.perf_counter() - timer))
                 fresh, copies = dedupe_exact_batch(ingested.docs, seen)
                 batch = _Batch(ingested.quarantined, [_stub(d) for d in fresh], copies, {}, [], ingested.stats)
                 todo = []
@@ -321,7 +332,9 @@ def _run_locked(
             while pending:
                 finish(pending.popleft())
 
+        timer = time.perf_counter()
         cluster_quotes_task(all_quotes)
+        stats["cluster-quotes"] = Counter(quotes=len(all_quotes), ms=round(1000 * (time.perf_counter() - timer)))
         writer.write("quotes", all_quotes)
         writer.write("entity_catalog", catalog_rows(auto_mentions.values()))
         writer.close()
@@ -334,8 +347,10 @@ def _run_locked(
             bar.stop()
 
     summary.rows = dict(writer.counts)
-    summary.stage_stats = {k: dict(v) for k, v in stats.items()}
+    timer = time.perf_counter()
     report = validate_task(staged, report_dir, expectations_dir, inputs=summary.inputs)
+    stats["validate"] = Counter(ms=round(1000 * (time.perf_counter() - timer)))
+    summary.stage_stats = {k: dict(v) for k, v in stats.items()}
     summary.validation_success = report.success
     summary.critical_failures = [f"{o.table}: {o.type} {o.column or ''}".strip() for o in report.critical_failures]
     if report.success:
