@@ -592,7 +592,14 @@ def _extract_comments(lines: list[Line], start: int, r: Rules) -> list[dict[str,
 
     def flush() -> None:
         nonlocal current, paragraphs
-        if current is not None and paragraphs:
+        teaser = (
+            current is not None
+            and current["author"] is None
+            and len(paragraphs) == 1
+            and len(paragraphs[0].split()) <= 15
+            and not _TERMINAL.search(paragraphs[0])
+        )  # "2 hours ago" over a headline: a teaser card under the thread, not a comment
+        if current is not None and paragraphs and not teaser:
             current["text"] = "\n\n".join(paragraphs)
             current["position"] = len(comments)
             comments.append(current)

@@ -66,6 +66,13 @@ def test_text_from_rendered_html_pages():
     assert min(scores) >= CASE_F1_FLOOR
 
 
+@pytest.mark.parametrize("case", HTML, ids=lambda c: c.name)
+def test_comments_in_rendered_html_pages(case):
+    """Reader comments are found in the text rendering too, and teaser cards under the thread
+    ("2 hours ago" over a headline) are not comments."""
+    assert len(clean_text(html_to_text(case.raw)).comments) == case.meta["comments"]
+
+
 def test_text_from_rendered_pages_with_page_weight():
     """The same renderings with a real page's weight around the article: mega-menu, teaser grid
     with "N hours ago" lines, footer sitemap (bench/extract/score.py --weight)."""
