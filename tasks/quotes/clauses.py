@@ -433,7 +433,8 @@ def is_full(before: list[Token], lex: Lexicon) -> bool:
         j = len(before) - 2
         while j >= 0 and before[j].kind == "w" and not is_verb(before[j], lex) and j > len(before) - 8:
             j -= 1
-        return j >= 0 and is_verb(before[j], lex)
+        # `warned that without an agreement, "there will be no limits"`: a clause of the reporter's
+        return j >= 0 and is_verb(before[j], lex) and not any(t.low == "that" for t in before[j + 1 :])
     if last.low in _NAMING:
         return False  # what he calls "the hardest winter": a name for something, in his words
     if is_verb(last, lex):

@@ -52,6 +52,7 @@ class Lexicon:
     noun_gender: dict[str, str]  # "spokeswoman" -> "f"
     stopwords: frozenset[str]
     nearest_roles: frozenset[str]
+    subject_roles: frozenset[str]  # descriptions that may name whom the text was just talking about
     finite_verbs: frozenset[str]
     prepositions: frozenset[str]
     title_like: frozenset[str]  # title words and honorifics, lowercase, no trailing dot
@@ -129,6 +130,7 @@ def lexicon() -> Lexicon:
         },
         stopwords=frozenset(w.lower() for w in _lines("stopwords.txt")),
         nearest_roles=frozenset(titles.get("nearest_roles", [])),
+        subject_roles=frozenset(titles.get("subject_roles", [])),
         finite_verbs=frozenset(w.lower() for w in _lines("finite_verbs.txt")),
         prepositions=frozenset(w.lower() for w in _lines("prepositions.txt")),
         capital_titles=frozenset(titles.get("capital_titles", [])),

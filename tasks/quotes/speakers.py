@@ -382,6 +382,13 @@ class Resolver:
             first = sentence_subject(toks, lo, hi, lex)
             if first is not None:
                 phrases.append(first)
+            for v in range(lo, hi):  # "According to Irish MEP Maria Walsh, ...": who the sentence reports
+                for vp in lex.verb_phrases:
+                    words = vp.split()
+                    if [t.low for t in toks[v : v + len(words)]] == words:
+                        got = forward_phrase(toks, v + len(words), lex)
+                        if got is not None and got[0].kind == "name":
+                            phrases.append(got[0])
             for v in range(lo, hi):
                 if not is_verb(toks[v], lex):
                     continue
@@ -604,6 +611,16 @@ class Resolver:
                 m for m in self.mentions
                 if m.get("type") == "ORG" and m["end"] <= pos and self.masked[m["start"]] != MASK  # not quoted words
             ]
+            # "Copa-Cogeca, the EU's main farmers' lobby,": the owner inside a named organisation's
+            # apposition is not the one speaking
+            orgs = [
+                m for m in orgs
+                if self.masked[m["end"] : m["end"] + 2] not in ("'s", "’s")
+                or not any(
+                    at < m["start"] and "," in self.masked[at : m["start"]] and "." not in self.masked[at : m["start"]]
+                    for at, *_ in named
+                )
+            ]
             best_at = max([t[0] for t in named] + [m["start"] for m in orgs], default=-1)
             for at, _, _, person in named:
                 if at == best_at:
@@ -651,8 +668,8 @@ class Resolver:
         if best is not None:
             return best[1]
         if role in lex.nearest_roles and country is None:
-            return self.nearest_person(pos, None)
-        if near and role != "person":
+            return self.nearest_person(pos, gender)
+        if near and role.split(":")[-1] in lex.subject_roles:
             # "Parlevliet said the agency needed money. "...," the UN official said": whom the
             # sentence or the one before is about, when the article gave no one else that office
             current = self.nearest_person(pos, gender)

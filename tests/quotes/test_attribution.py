@@ -616,3 +616,25 @@ def test_two_people_sharing_a_surname_stay_apart():
         '"Silence is complicity," the former foreign minister said.'
     )
     assert by_text(quotes(text))["Silence is complicity"]["speaker"] == "Ablassé Ouédraogo"
+
+
+def test_a_quote_after_a_that_clause_and_a_comma_is_a_fragment():
+    text = 'Lavrov warned that without an agreement, "there will be no limits at all."'
+    assert by_text(quotes(text))["there will be no limits at all."]["is_partial"] is True
+
+
+def test_according_to_names_whom_the_next_pronoun_means():
+    text = (
+        'Arnaud Rousseau addressed the crowd. "We will not be sacrificed," he said.\n\n'
+        "According to Irish MEP Maria Walsh, the European Parliament could still block the deal. "
+        '"The numbers are tight," she said.'
+    )
+    assert by_text(quotes(text))["The numbers are tight"]["speaker"] == "Maria Walsh"
+
+
+def test_a_monarch_is_not_whoever_spoke_last():
+    text = (
+        'Jasmine Basran said the prince had helped. "People listen," she said.\n\n'
+        'The King, who is continuing his treatment, sent a message. "I am very proud," the monarch wrote.'
+    )
+    assert by_text(quotes(text))["I am very proud"]["speaker"] is None
