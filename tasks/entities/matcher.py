@@ -283,9 +283,12 @@ def _choose(variants: list[Variant], full: set[str]) -> Variant | None:
 
 def _facility_after(t: _Text, b: int, cue: Cues) -> int:
     """Length of a lower-case facility phrase right after token b-1 ("refinery", "power plant"), or 0."""
-    if b >= t.n or not t.joined(b - 1) or not t.toks[b].islower():
+    if b >= t.n or not t.toks[b].islower():
         return 0
-    for phrase in cue.facility_words_after:
+    candidates = _by_first_word(cue.facility_words_after).get(fold(t.toks[b]))
+    if not candidates or not t.joined(b - 1):
+        return 0
+    for phrase in candidates:
         k = len(phrase)
         if b + k <= t.n and all(fold(t.toks[b + i]) == phrase[i] and t.toks[b + i].islower() for i in range(k)):
             if all(t.joined(b + i) for i in range(k - 1)):
@@ -818,8 +821,27 @@ def _given_name_not_place(t: _Text, m: Mention, cue: Cues) -> bool:
     )
 
 
+@lru_cache(maxsize=64)
+def _by_last_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for p in phrases:
+        index.setdefault(p[-1], []).append(p)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+@lru_cache(maxsize=64)
+def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for p in phrases:  # keeps the given order (longest first for facility phrases)
+        index.setdefault(p[0], []).append(p)
+    return {k: tuple(v) for k, v in index.items()}
+
+
 def _ends_with_any(words: tuple[str, ...], phrases: tuple[tuple[str, ...], ...]) -> bool:
-    return any(words[-len(p) :] == p for p in phrases if len(p) <= len(words))
+    if not words:
+        return False
+    candidates = _by_last_word(phrases).get(words[-1], ())
+    return any(words[-len(p) :] == p for p in candidates if len(p) <= len(words))
 
 
 def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
@@ -1025,6 +1047,53 @@ def _apply_apposition(t: _Text, mentions: list[Mention]) -> None:
 # ---------------------------------------------------------------------------------- public
 
 
+_NATIONAL: dict[int, dict[tuple[str, ...], dict[str, Entity]]] = {}
+
+
+def _national_bodies(catalog: Catalog) -> dict[tuple[str, ...], dict[str, Entity]]:
+    """Generic body name -> {country or people entity id: catalogue entity}, from aliases such as
+    "Russia's Defence Ministry" and "Russian Defence Ministry" ("defence ministry" -> Russia,
+    Russians -> Russian Ministry of Defence). Built once per catalogue."""
+    table = _NATIONAL.get(id(catalog))
+    if table is not None:
+        return table
+    table = {}
+    for entity in catalog.entities.values():
+        if entity.type != "ORG":
+            continue
+        for alias in (entity.name, *entity.aliases):
+            tokens = TOKEN_RE.findall(alias)
+            cut = 2 if len(tokens) > 2 and fold(tokens[1]) == "'s" else 1
+            if len(tokens) - cut < 2:
+                continue
+            owners = [v.entity for v in catalog.resolve_key(tokens[:1]) if v.entity.type in {"GPE", "NORP"} and not v.short]
+            if len(owners) == 1:
+                key = tuple(fold(w) for w in tokens[cut:])
+                table.setdefault(key, {}).setdefault(owners[0].entity_id, entity)
+    _NATIONAL[id(catalog)] = table
+    return table
+
+
+def _apply_national_bodies(t: _Text, mentions: list[Mention], catalog: Catalog) -> None:
+    """"the Defence Ministry", "Security Council Secretary Sergei Shoigu": a rule-made body with
+    no country in its name is the catalogue's body of the country or people named last before it
+    in the paragraph, when the catalogue has that country's body under the same generic name."""
+    table = _national_bodies(catalog)
+    for i, m in enumerate(mentions):
+        if m.source != "rule" or m.entity.type != "ORG":
+            continue
+        bodies = table.get(tuple(fold(w) for w in t.toks[m.start_tok : m.end_tok]))
+        if not bodies:
+            continue
+        paragraph = t.text.rfind("\n\n", 0, t.starts[m.start_tok])
+        for prev in reversed(mentions[:i]):
+            if t.starts[prev.start_tok] < paragraph:
+                break
+            if prev.entity.entity_id in bodies:
+                m.entity, m.source = bodies[prev.entity.entity_id], "catalog"
+                break
+
+
 def detect(text: str, catalog: Catalog | None = None) -> list[dict[str, Any]]:
     """Mention rows for a text: catalogue matches, then rule-made names; offsets into `text`."""
     catalog = catalog or load_catalog()
@@ -1039,6 +1108,7 @@ def detect(text: str, catalog: Catalog | None = None) -> list[dict[str, Any]]:
     rule_mentions = _rule_pass(t, catalog_mentions)  # may absorb catalogue mentions into names
     mentions = catalog_mentions + rule_mentions
     mentions.sort(key=lambda m: m.start_tok)
+    _apply_national_bodies(t, mentions, catalog)
     rows = []
     for m in mentions:
         start, end = t.starts[m.start_tok], t.ends[m.end_tok - 1]

@@ -363,3 +363,17 @@ def test_an_apposition_about_a_persons_organisation_keeps_the_person(text, surfa
 def test_round_nine_cues(text, surface, type_):
     found = {m["surface"]: m["type"] for m in find_mentions(text)}
     assert found.get(surface) == type_, found
+
+
+def test_a_body_named_without_its_country_is_the_one_of_the_country_named_before_it():
+    text = (
+        "Russian soldiers freed in the exchange will be treated in hospitals run by the Defence Ministry.\n\n"
+        "In Kyiv, Ukrainian officials said the Defence Ministry had prepared lists."
+    )
+    names = [m["name"] for m in find_mentions(text) if m["surface"] == "Defence Ministry"]
+    assert names == ["Russian Ministry of Defence", "Ukrainian Ministry of Defence"]
+
+
+def test_a_body_with_no_country_before_it_stays_as_written():
+    names = [m["name"] for m in find_mentions("The Defence Ministry said 40 drones were downed.") if m["type"] == "ORG"]
+    assert names == ["Defence Ministry"]
