@@ -296,6 +296,15 @@ def _facility_after(t: _Text, b: int, cue: Cues) -> int:
     return 0
 
 
+def _is_language(t: _Text, m: Mention) -> bool:
+    """"replied in Hungarian:": a people's adjective after "in" and before punctuation is a
+    language, which is not tagged."""
+    a, b = m.start_tok, m.end_tok
+    if m.entity.type != "NORP" or a == 0 or t.toks[a - 1] != "in" or b - a != 1:
+        return False
+    return b >= t.n or (t.toks[b] in {".", ",", ":", ";", ")", "!", "?"} and t.tight(b - 1))
+
+
 def _apply_river_and_facility(t: _Text, mentions: list[Mention], catalog: Catalog) -> None:
     """"the right bank of the Dnipro": a city named with "the" is its river when the catalogue has
     one ("Dnipro River"); "Vilnius airport": a place with a lower-case facility word after it
@@ -673,9 +682,10 @@ class _RuleContext:
         extra = _facility_after(t, b, cue) if n <= 3 else 0
         if extra:
             return [(a, b + extra, "LOC")]  # "the Zhovten cinema", "the Trypilska power plant"
-        if after in cue.org_words_after and n <= 4:
+        plain = not any(w in CONNECTORS for w in words)
+        if after in cue.org_words_after and n <= 4 and plain:
             return [(a, b, "ORG")]  # "the Vostok group", "the Khartia brigade", "the Information Resistance group"
-        if after in cue.event_words_after and n <= 4:
+        if after in cue.event_words_after and n <= 4 and plain:
             return [(a, b, "EVENT")]  # "the Zapad-2025 exercise"
         if n <= 3 and self.place_context(a, b):
             return [(a, b, "GPE")]
@@ -730,9 +740,17 @@ class _RuleContext:
             return None
         if fold(t.toks[j + 1]) == "who":
             return "PERSON"
-        if fold(t.toks[j + 1]) not in {"a", "an", "the", "his", "her"}:
-            return None
-        for k in range(j + 2, min(j + 9, t.n)):
+        first = j + 2
+        if j + 3 < t.n and t.toks[j + 1][0].isupper() and fold(t.toks[j + 2]) == "'s":
+            first = j + 3  # "Hikmet Hajiyev, Aliyev's foreign policy adviser"
+        elif fold(t.toks[j + 1]) not in {"a", "an", "the", "his", "her"}:
+            if not t.toks[j + 1].islower():
+                return None
+            first = j + 1  # "Mycle Schneider, lead author of ..."
+            words = [fold(w) for w in t.toks[first : first + 2]]
+            if not any(w in self.cue.person_nouns or (w in self.cue.titles and w not in self.cue.title_modifiers) for w in words):
+                return None
+        for k in range(first, min(j + 9, t.n)):
             word = fold(t.toks[k])
             if word in {",", ".", ";", "(", ")"}:
                 return None
@@ -1105,6 +1123,7 @@ def detect(text: str, catalog: Catalog | None = None) -> list[dict[str, Any]]:
     _apply_shared_head(t, catalog_mentions, catalog)
     _apply_apposition(t, catalog_mentions)
     _apply_river_and_facility(t, catalog_mentions, catalog)
+    catalog_mentions[:] = [m for m in catalog_mentions if not _is_language(t, m)]
     rule_mentions = _rule_pass(t, catalog_mentions)  # may absorb catalogue mentions into names
     mentions = catalog_mentions + rule_mentions
     mentions.sort(key=lambda m: m.start_tok)

@@ -35,12 +35,12 @@ def test_devset_has_seeds_written_and_held_out_articles():
     names = [p.stem for p in DEVSET.glob("*.yaml")]
     assert sum(n.startswith("seed_") for n in names) == 5
     assert sum(n.startswith("own_") for n in names) >= 10
-    assert sum(n.startswith("holdout_") for n in names) >= 35
+    assert sum(n.startswith("holdout_") for n in names) >= 40
 
 
 def test_gate_on_the_whole_devset(scorer):
     s = scorer.score_devset(find_mentions, DEVSET)
-    assert s.tp + s.fn >= 1750  # gold mentions
+    assert s.tp + s.fn >= 1850  # gold mentions
     assert s.precision >= 0.995, s.errors
     assert s.recall >= 0.985, s.errors
     assert s.linking >= 0.985, s.errors

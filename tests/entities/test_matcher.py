@@ -377,3 +377,23 @@ def test_a_body_named_without_its_country_is_the_one_of_the_country_named_before
 def test_a_body_with_no_country_before_it_stays_as_written():
     names = [m["name"] for m in find_mentions("The Defence Ministry said 40 drones were downed.") if m["type"] == "ORG"]
     assert names == ["Defence Ministry"]
+
+
+@pytest.mark.parametrize(
+    "text, surface, type_",
+    [
+        ("Hikmet Hajiyev, Aliyev's foreign policy adviser, told reporters.", "Hikmet Hajiyev", "PERSON"),
+        ("Mycle Schneider, lead author of the report, said so.", "Mycle Schneider", "PERSON"),
+        ("Drones struck the Unecha pumping station again.", "Unecha pumping station", "LOC"),
+        ("Engineers of the Novarka consortium built the arch.", "Novarka", "ORG"),
+    ],
+)
+def test_round_ten_cues(text, surface, type_):
+    found = {m["surface"]: m["type"] for m in find_mentions(text)}
+    assert found.get(surface) == type_, found
+
+
+def test_a_language_is_not_a_people():
+    rows = find_mentions("He replied on Facebook in Hungarian: no. Hungarian officials and those in Ukrainian hands agreed.")
+    assert [m["surface"] for m in rows if m["type"] == "NORP"] == ["Hungarian", "Ukrainian"]
+    assert rows[1]["start"] > 40
