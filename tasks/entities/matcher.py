@@ -781,7 +781,13 @@ class _RuleContext:
             return True
         if len(prev) == 2 and prev[-1] == "," and prev[0] in self.cue.titles and self.t.toks[a - 2].islower():
             return True
-        return len(prev) == 2 and prev[-1] == "." and prev[0] in self.cue.titles
+        return (  # "Sen. Shaheen", not "spoke first. Later"
+            len(prev) == 2
+            and prev[-1] == "."
+            and prev[0] in self.cue.titles
+            and self.t.toks[a - 2][0].isupper()
+            and self.t.tight(a - 2)
+        )
 
     def name_shaped(self, a: int, b: int) -> bool:
         """Words like "Olena" and "Kovalenko": a capital then lower case, no acronyms, digits or

@@ -397,3 +397,8 @@ def test_a_language_is_not_a_people():
     rows = find_mentions("He replied on Facebook in Hungarian: no. Hungarian officials and those in Ukrainian hands agreed.")
     assert [m["surface"] for m in rows if m["type"] == "NORP"] == ["Hungarian", "Ukrainian"]
     assert rows[1]["start"] > 40
+
+
+def test_a_title_word_ending_a_sentence_is_not_an_abbreviated_title():
+    rows = find_mentions("Bart De Wever spoke first. Later, De Wever said Belgium would not pay.")
+    assert [m["surface"] for m in rows] == ["Bart De Wever", "De Wever", "Belgium"]
