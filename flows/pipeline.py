@@ -255,11 +255,12 @@ def _run_locked(
     sources = discover_task(str(input_path))
     version = code_version()
     fingerprint = inputs_fingerprint(
-        ((s.rel, s.path) for s in sources),
+        ((s.rel, None if s.refused else s.path) for s in sources),
         version,
         str(LEXICON_VERSION),
         dir_fingerprint(Path(expectations_dir or os.environ.get("NEWSETL_EXPECTATIONS") or DEFAULT_EXPECTATIONS)),
         str(max_bytes),
+        max_bytes=max_bytes,
     )
     previous = read_manifest(output) or {}
     if incremental and previous.get("fingerprint") == fingerprint:

@@ -292,10 +292,12 @@ def code_version() -> str:
     return _code_version
 
 
-def inputs_fingerprint(paths: Iterable[tuple[str, Path]], *extra: str) -> str:
+def inputs_fingerprint(paths: Iterable[tuple[str, Path | None]], *extra: str, max_bytes: int | None = None) -> str:
     """SHA-256 over every input's relative path and bytes, plus `extra` (versions, settings).
 
-    Equal to the last published run's, the run has nothing to do: same inputs, same code.
+    Equal to the last published run's, the run has nothing to do: same inputs, same code. An input
+    that ingest will refuse without opening (path None: a link out of the root, a pipe) counts by
+    name only; one above `max_bytes` by size and mtime, so a huge file is never read here.
     """
     h = hashlib.sha256()
     for value in extra:
@@ -304,8 +306,18 @@ def inputs_fingerprint(paths: Iterable[tuple[str, Path]], *extra: str) -> str:
     for rel, path in paths:
         h.update(rel.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
-        with open(path, "rb") as f:
-            h.update(hashlib.file_digest(f, "sha256").digest())
+        if path is None:
+            h.update(b"refused")
+            continue
+        try:
+            stat = path.stat()
+            if max_bytes is not None and stat.st_size > max_bytes:
+                h.update(f"large:{stat.st_size}:{stat.st_mtime_ns}".encode())
+                continue
+            with open(path, "rb") as f:
+                h.update(hashlib.file_digest(f, "sha256").digest())
+        except OSError as exc:
+            h.update(f"unreadable:{exc.errno}".encode())
     return h.hexdigest()
 
 
