@@ -58,11 +58,12 @@ from tasks.publish import (
 from tasks.quotes import cluster_quotes_task, quotes_batch
 from tasks.records import Doc
 from tasks.validate import DEFAULT_EXPECTATIONS, validate_task
+from tasks.validate.rows import check_rows_batch
 
 # Files per task run: big enough that Prefect's per-task cost (a few ms) is noise, small enough
 # that a batch of 100 KB pages stays a few tens of MB in memory.
 DEFAULT_BATCH_SIZE = 200
-LATER_STAGES = ("normalise", "entities", "quotes")
+LATER_STAGES = ("normalise", "entities", "quotes", "validate")
 
 
 @dataclass
@@ -101,7 +102,7 @@ class ProcessedBatch:
 
 
 def process_docs(docs: list[Doc], lexicon_version: str | None) -> ProcessedBatch:
-    """extract -> normalise -> entities -> quotes over one batch, as plain function calls."""
+    """extract -> normalise -> entities -> quotes -> row checks over one batch, as plain calls."""
     out = ProcessedBatch()
     started = time.perf_counter()
     extracted = extract_batch.fn(docs)
@@ -111,7 +112,7 @@ def process_docs(docs: list[Doc], lexicon_version: str | None) -> ProcessedBatch
     out.extracted = {d.source_path: d.article_id for d in extracted.docs}
     out.quarantined["extract"], out.stats["extract"] = extracted.quarantined, extracted.stats
     current = extracted.docs
-    for name, stage in zip(LATER_STAGES, (normalise_batch, entities_batch, quotes_batch), strict=True):
+    for name, stage in zip(LATER_STAGES, (normalise_batch, entities_batch, quotes_batch, check_rows_batch), strict=True):
         started = time.perf_counter()
         result = stage.fn(current)
         result.stats["ms"] += round(1000 * (time.perf_counter() - started))  # CPU time where it ran
@@ -380,12 +381,15 @@ def _assemble(
 ) -> tuple[dict[str, list[dict]], list[dict], list[dict]]:
     """A batch's rows in input order, whether computed now or copied from the previous tables.
 
-    Body dedupe runs here, in input order over every document that got past extract (cached or
-    not), so the first copy is kept exactly as in a full run.
+    Body dedupe runs here, in input order over every document that came through every stage
+    (cached or not), so the first copy is kept exactly as in a full run, and a duplicates row
+    never points at an article that a later stage quarantined.
     """
     survivors = []
     for doc in batch.fresh:
-        article_id = batch.cached.get(doc.source_path) or processed.extracted.get(doc.source_path)
+        article_id = batch.cached.get(doc.source_path)
+        if article_id is None and doc.source_path in processed.finished:
+            article_id = processed.extracted.get(doc.source_path)
         if article_id:
             survivors.append(_stub(doc, article_id))
     kept, duplicates, dedupe_quarantine = drop_body_duplicates(survivors, batch.copies, seen)
@@ -404,7 +408,7 @@ def _assemble(
         elif doc.source_path in processed.finished:
             for table, table_rows in processed.finished[doc.source_path].items():
                 rows[table].extend(table_rows)
-    later = [r for s in LATER_STAGES for r in processed.quarantined.get(s, []) if r["source_path"] in kept_ids]
+    later = [r for s in LATER_STAGES for r in processed.quarantined.get(s, [])]
     quarantined = [
         *batch.ingest_quarantine,
         *batch.cached_quarantine,

@@ -1,0 +1,41 @@
+"""How a batch's results become rows: every input in exactly one table, no dangling duplicates."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from flows.pipeline import ProcessedBatch, _assemble, _Batch, _InputOrder
+from tasks.dedupe import SeenIndex, drop_exact_duplicates
+from tasks.ingest import Source
+from tasks.records import Doc
+
+
+def _doc(path: str, sha: str) -> Doc:
+    return Doc(source_path=path, source_format="text", sha256=sha)
+
+
+def _finished(article_id: str) -> dict[str, list[dict]]:
+    return {"articles": [{"article_id": article_id}], "quotes": [], "entities": [], "comments": [], "normalizations": []}
+
+
+def test_a_copy_of_an_article_quarantined_after_extract_is_not_a_dangling_duplicate():
+    # a.txt and b.txt extract to the same body; c.txt is an exact copy of a.txt.
+    # A later stage (row checks) quarantines a.txt, so b.txt must become the article.
+    seen = SeenIndex()
+    docs = [_doc("a.txt", "s1"), _doc("b.txt", "s2"), _doc("c.txt", "s1")]
+    fresh, copies = drop_exact_duplicates(docs, seen)
+    batch = _Batch(ingest_quarantine=[], fresh=fresh, copies=copies, cached={}, cached_quarantine=[], stats=Counter())
+    processed = ProcessedBatch(
+        extracted={"a.txt": "A", "b.txt": "A"},
+        finished={"b.txt": _finished("A")},
+        quarantined={"validate": [{"source_path": "a.txt", "stage": "validate", "reason": "row-check:furniture"}]},
+    )
+    order = _InputOrder([Source(path=None, rel=p) for p in ("a.txt", "b.txt", "c.txt")])
+    rows, duplicates, quarantined = _assemble(batch, processed, seen, None, order)
+
+    assert [r["article_id"] for r in rows["articles"]] == ["A"]
+    assert duplicates == []
+    assert {r["source_path"]: r["reason"] for r in quarantined} == {
+        "a.txt": "row-check:furniture",
+        "c.txt": "copy-of-quarantined",
+    }
