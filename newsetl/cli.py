@@ -52,11 +52,18 @@ def run(
     dask_address: Annotated[str | None, typer.Option(help="Scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786.")] = None,
     full: Annotated[bool, typer.Option("--full", help="Reprocess every input, ignoring the previous tables.")] = False,
     work_dir: Annotated[Path | None, typer.Option(help="Local working copy when --output is a URL.")] = None,
+    doc_time_limit: Annotated[float, typer.Option(min=0, help="Seconds a document may spend in a stage before it is quarantined (0: no limit).")] = 10.0,
+    ner_model: Annotated[str | None, typer.Option(help="An installed spaCy model (e.g. en_core_web_sm) used beside the entity catalogue.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:
     """Run the pipeline over INPUT and publish validated tables into OUTPUT."""
     if not input.exists():
         raise _fail_usage(f"input not found: {input}")
+    # Stage settings travel by environment so worker processes (local pool or Dask) inherit them.
+    os.environ["NEWSETL_DOC_TIME_LIMIT"] = str(doc_time_limit)
+    if ner_model:
+        _check_ner_model(ner_model)
+        os.environ["NEWSETL_NER_MODEL"] = ner_model
     if dask_address and task_runner is not TaskRunnerName.dask:
         raise _fail_usage("--dask-address needs --task-runner dask")
     _check_unlocked(output, work_dir)
@@ -86,6 +93,14 @@ def run(
     if not quiet:
         _print_summary(summary)
     raise typer.Exit(EXIT_OK if summary.validation_success else EXIT_INVALID)
+
+
+def _check_ner_model(name: str) -> None:
+    """Fail fast, before any work, when the named spaCy model is not installed."""
+    import spacy.util
+
+    if not spacy.util.is_package(name) and not Path(name).exists():
+        raise _fail_usage(f"spaCy model {name!r} is not installed (pip install it, or omit --ner-model)")
 
 
 def _check_unlocked(output: str, work_dir: Path | None) -> None:
@@ -210,7 +225,7 @@ def validate(
     except (FileNotFoundError, OSError, ValueError) as exc:
         raise _fail_usage(f"cannot read tables in {data}: {exc}") from exc
     for o in result.critical_failures:
-        typer.secho(f"FAIL {o.table}: {o.type} {o.column or ''} {o.unexpected_sample or o.observed or ''}", fg=typer.colors.RED)
+        typer.secho(f"FAIL {o.name}: {o.unexpected_sample or o.observed or ''}", fg=typer.colors.RED)
     for o in result.warnings:
         typer.secho(f"warn {o.table}: {o.type} {o.column or ''}", fg=typer.colors.YELLOW)
     verdict = "passed" if result.success else "FAILED"
@@ -224,10 +239,12 @@ def normalize(text: Annotated[str, typer.Argument(help="Text to normalise.")]) -
     from tasks.normalise import LEXICON_VERSION, normalize_text
 
     result = normalize_text(text)
-    typer.echo(result.text)
+    typer.echo(result.text)  # stdout: the text alone, so it can be piped; the why goes to stderr
     typer.echo(f"# lexicon {LEXICON_VERSION}: {len(result.changes)} change(s)", err=True)
     for c in result.changes:
         typer.echo(f"#   [{c.start}:{c.end}] {c.original!r} -> {c.replacement!r}  ({c.rule})", err=True)
+    for k in result.kept:
+        typer.echo(f"#   [{k.start}:{k.end}] kept {k.text!r}  ({k.reason}: {k.rule})", err=True)
 
 
 @app.command()

@@ -59,3 +59,18 @@ def test_a_second_run_on_a_locked_output_exits_2_with_the_reason(seeds_dir: Path
 def test_serve_needs_exactly_one_schedule(seeds_dir: Path):
     assert _run("serve", "--input", str(seeds_dir)).returncode == 2
     assert _run("serve", "--cron", "* * * * *", "--interval", "60", "--input", str(seeds_dir)).returncode == 2
+
+
+def test_normalize_prints_the_text_and_why(tmp_path: Path):
+    result = _run("normalize", "KIEV said Zelenskyy’s aides ate chicken Kiev")
+    assert result.returncode == 0
+    assert result.stdout.strip() == "KYIV said Zelensky’s aides ate chicken Kiev"
+    assert "'Zelenskyy' -> 'Zelensky'" in result.stderr
+    assert "kept 'chicken Kiev'" in result.stderr
+
+
+def test_a_missing_ner_model_is_a_usage_error(tmp_path: Path):
+    result = _run("run", "--input", "seeds", "--output", str(tmp_path / "out"), "--ner-model", "no_such_model_xx")
+    assert result.returncode == 2
+    assert "not installed" in result.stderr
+    assert not (tmp_path / "out").exists()
