@@ -52,7 +52,7 @@ def run(
     dask_address: Annotated[str | None, typer.Option(help="Scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786.")] = None,
     full: Annotated[bool, typer.Option("--full", help="Reprocess every input, ignoring the previous tables.")] = False,
     work_dir: Annotated[Path | None, typer.Option(help="Local working copy when --output is a URL.")] = None,
-    doc_time_limit: Annotated[float, typer.Option(min=0, help="Seconds a document may spend in a stage before it is quarantined (0: no limit).")] = 10.0,
+    doc_time_limit: Annotated[float, typer.Option(min=0, envvar="NEWSETL_DOC_TIME_LIMIT", help="Seconds a document may spend in a stage before it is quarantined (0: no limit).")] = 10.0,
     ner_model: Annotated[str | None, typer.Option(help="An installed spaCy model (e.g. en_core_web_sm) used beside the entity catalogue.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:

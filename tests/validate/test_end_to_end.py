@@ -72,7 +72,7 @@ def test_a_copy_with_one_duplicated_article_id_exits_1_and_names_it(seeds_run, t
 
     result = newsetl("validate", "--data", str(copy), "--report", str(tmp_path / "report"))
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "expect_column_values_to_be_unique article_id" in result.stdout
+    assert f"FAIL {DUPLICATE_ID}" in result.stdout
     summary = json.loads((tmp_path / "report" / "summary.json").read_text())
     assert DUPLICATE_ID in summary["failing"]
     failing = next(e for e in summary["tables"]["articles"]["expectations"] if e["name"] == DUPLICATE_ID)
