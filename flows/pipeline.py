@@ -31,11 +31,11 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 import newsetl
-from tasks.dedupe import SeenIndex, dedupe_exact_batch, drop_body_duplicates
-from tasks.entities import catalog_rows, entities_batch
-from tasks.extract import extract_batch
+from tasks.chain import Batch, InputOrder, ProcessedBatch, assemble_batch, process_batch, stub
+from tasks.dedupe import SeenIndex, dedupe_exact_batch
+from tasks.entities import catalog_rows
 from tasks.ingest import DEFAULT_MAX_BYTES, Source, discover, ingest_batch
-from tasks.normalise import LEXICON_VERSION, normalise_batch
+from tasks.normalise import LEXICON_VERSION
 from tasks.publish import (
     ROW_ORDER,
     OutputLock,
@@ -52,18 +52,14 @@ from tasks.publish import (
     publish_task,
     read_manifest,
     recover,
-    rows_from_docs,
     staging_dir,
 )
-from tasks.quotes import cluster_quotes_task, quotes_batch
-from tasks.records import Doc
+from tasks.quotes import cluster_quotes_task
 from tasks.validate import DEFAULT_EXPECTATIONS, validate_task
-from tasks.validate.rows import check_rows_batch
 
 # Files per task run: big enough that Prefect's per-task cost (a few ms) is noise, small enough
 # that a batch of 100 KB pages stays a few tens of MB in memory.
 DEFAULT_BATCH_SIZE = 200
-LATER_STAGES = ("normalise", "entities", "quotes", "validate")
 
 
 @dataclass
@@ -91,74 +87,9 @@ class RunSummary:
         return self.inputs == self.articles + self.duplicates + self.quarantined
 
 
-@dataclass
-class ProcessedBatch:
-    """What the chain hands back for a batch: rows per finished document, never the raw pages."""
-
-    extracted: dict[str, str] = field(default_factory=dict)  # source_path -> article_id, extract's survivors
-    finished: dict[str, dict[str, list[dict]]] = field(default_factory=dict)  # source_path -> table -> rows
-    quarantined: dict[str, list[dict]] = field(default_factory=dict)  # stage -> rows
-    stats: dict[str, Counter] = field(default_factory=dict)
-
-
-def process_docs(docs: list[Doc], lexicon_version: str | None) -> ProcessedBatch:
-    """extract -> normalise -> entities -> quotes -> row checks over one batch, as plain calls."""
-    out = ProcessedBatch()
-    started = time.perf_counter()
-    extracted = extract_batch.fn(docs)
-    extracted.stats["ms"] += round(1000 * (time.perf_counter() - started))
-    for doc in extracted.docs:
-        doc.raw = ""  # the page is no longer needed; do not carry it through the chain
-    out.extracted = {d.source_path: d.article_id for d in extracted.docs}
-    out.quarantined["extract"], out.stats["extract"] = extracted.quarantined, extracted.stats
-    current = extracted.docs
-    for name, stage in zip(LATER_STAGES, (normalise_batch, entities_batch, quotes_batch, check_rows_batch), strict=True):
-        started = time.perf_counter()
-        result = stage.fn(current)
-        result.stats["ms"] += round(1000 * (time.perf_counter() - started))  # CPU time where it ran
-        out.quarantined[name], out.stats[name] = result.quarantined, result.stats
-        current = result.docs
-    for doc in current:
-        out.finished[doc.source_path] = rows_from_docs([doc], lexicon_version)
-    return out
-
-
-@task(name="process-batch", cache_policy=NO_CACHE)
-def process_batch(docs: list[Doc], lexicon_version: str | None, executor: Executor | None = None) -> ProcessedBatch:
-    if executor is not None and docs:
-        return executor.submit(process_docs, docs, lexicon_version).result()
-    return process_docs(docs, lexicon_version)
-
-
 @task(name="discover", cache_policy=NO_CACHE)
 def discover_task(input_path: str) -> list[Source]:
     return discover(input_path)
-
-
-@dataclass
-class _Batch:
-    """A batch between submission and finishing: what the flow keeps while its chain runs."""
-
-    ingest_quarantine: list[dict]
-    fresh: list[Doc]  # stubs (path, format, hash) of the documents after exact dedupe, input order
-    copies: list[Doc]
-    cached: dict[str, str]  # source_path -> article_id of the previous tables
-    cached_quarantine: list[dict]
-    stats: Counter
-    future: Any = None
-
-
-class _InputOrder:
-    """Sort key of a source_path in input order (`feed.jsonl:3` sorts by file, then line)."""
-
-    def __init__(self, sources: list[Source]):
-        self.index = {s.rel: i for i, s in enumerate(sources)}
-
-    def __call__(self, source_path: str) -> tuple[int, int]:
-        if source_path in self.index:
-            return self.index[source_path], 0
-        rel, _, line = source_path.rpartition(":")
-        return self.index.get(rel, len(self.index)), int(line) if line.isdigit() else 0
 
 
 def _batches(items: list, size: int):
@@ -272,18 +203,18 @@ def _run_locked(
     writer = TableWriter(
         staged, {"version": newsetl.__version__, "code_version": version, "lexicon_version": LEXICON_VERSION}
     )
-    order = _InputOrder(sources)
+    order = InputOrder(sources)
     stats: dict[str, Counter] = {}
     seen = SeenIndex()
     all_quotes: list[dict] = []
     auto_mentions: dict[tuple[str, str], dict] = {}  # (entity_id, surface) -> a mention, for the catalogue
     window = max(1, in_flight or workers)
-    pending: deque[_Batch] = deque()
+    pending: deque[Batch] = deque()
     bar = _progress(len(sources)) if progress else None
 
-    def finish(batch: _Batch) -> None:
+    def finish(batch: Batch) -> None:
         processed = batch.future.result() if batch.future is not None else ProcessedBatch()
-        rows, duplicates, quarantined = _assemble(batch, processed, seen, cache, order)
+        rows, duplicates, quarantined = assemble_batch(batch, processed, seen, cache, order)
         for row in rows["entities"]:
             auto_mentions.setdefault((row["entity_id"], row["surface"]), row)
         all_quotes.extend(rows.pop("quotes"))  # clustered across the whole run, below
@@ -311,7 +242,7 @@ def _run_locked(
                 ingested = ingest_batch(sources_batch, max_bytes)
                 ingested.stats["ms"] += round(1000 * (time.perf_counter() - timer))
                 fresh, copies = dedupe_exact_batch(ingested.docs, seen)
-                batch = _Batch(ingested.quarantined, [_stub(d) for d in fresh], copies, {}, [], ingested.stats)
+                batch = Batch(ingested.quarantined, [stub(d) for d in fresh], copies, {}, [], ingested.stats)
                 todo = []
                 for doc in fresh:
                     article_id = cache.article_of(doc.source_path, doc.sha256) if cache else None
@@ -374,56 +305,6 @@ def _run_locked(
     else:
         discard_staged(staged)
     return summary
-
-
-def _assemble(
-    batch: _Batch, processed: ProcessedBatch, seen: SeenIndex, cache: PreviousRun | None, order: _InputOrder
-) -> tuple[dict[str, list[dict]], list[dict], list[dict]]:
-    """A batch's rows in input order, whether computed now or copied from the previous tables.
-
-    Body dedupe runs here, in input order over every document that came through every stage
-    (cached or not), so the first copy is kept exactly as in a full run, and a duplicates row
-    never points at an article that a later stage quarantined.
-    """
-    survivors = []
-    for doc in batch.fresh:
-        article_id = batch.cached.get(doc.source_path)
-        if article_id is None and doc.source_path in processed.finished:
-            article_id = processed.extracted.get(doc.source_path)
-        if article_id:
-            survivors.append(_stub(doc, article_id))
-    kept, duplicates, dedupe_quarantine = drop_body_duplicates(survivors, batch.copies, seen)
-    kept_ids = {d.source_path: d.article_id for d in kept}
-    reused_ids = [kept_ids[p] for p in kept_ids if p in batch.cached]
-    previous = cache.rows(reused_ids) if cache and reused_ids else {}
-
-    rows: dict[str, list[dict]] = {t: [] for t in ("articles", "quotes", "entities", "comments", "normalizations")}
-    for doc in batch.fresh:
-        if doc.source_path not in kept_ids:
-            continue
-        if doc.source_path in batch.cached:
-            article_id = kept_ids[doc.source_path]
-            for table in rows:
-                rows[table].extend(previous.get(table, {}).get(article_id, []))
-        elif doc.source_path in processed.finished:
-            for table, table_rows in processed.finished[doc.source_path].items():
-                rows[table].extend(table_rows)
-    later = [r for s in LATER_STAGES for r in processed.quarantined.get(s, [])]
-    quarantined = [
-        *batch.ingest_quarantine,
-        *batch.cached_quarantine,
-        *processed.quarantined.get("extract", []),
-        *dedupe_quarantine,
-        *later,
-    ]
-    quarantined.sort(key=lambda r: order(r["source_path"]))
-    duplicates.sort(key=lambda r: order(r["source_path"]))
-    return rows, duplicates, quarantined
-
-
-def _stub(doc: Doc, article_id: str | None = None) -> Doc:
-    """What dedupe needs of a document, without its content."""
-    return Doc(source_path=doc.source_path, source_format=doc.source_format, sha256=doc.sha256, article_id=article_id)
 
 
 def _unchanged(summary: RunSummary, manifest: dict[str, Any]) -> RunSummary:

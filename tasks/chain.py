@@ -1,0 +1,146 @@
+"""The per-batch chain of stages, and how its results become rows in input order.
+
+The chain (extract -> normalise -> entities -> quotes -> row checks) is one Prefect task per batch
+that may run in another process (a local pool or a Dask worker): it hands back rows, never the
+raw pages. `assemble_batch` then runs in the flow's process, which holds the cross-batch dedupe
+index, and puts computed and reused (incremental) rows together in input order, so the tables do
+not depend on where or how the chain ran.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import Any
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from tasks.dedupe import SeenIndex, drop_body_duplicates
+from tasks.entities import entities_batch
+from tasks.extract import extract_batch
+from tasks.ingest import Source
+from tasks.normalise import normalise_batch
+from tasks.publish import PreviousRun, rows_from_docs
+from tasks.quotes import quotes_batch
+from tasks.records import Doc
+from tasks.validate.rows import check_rows_batch
+
+LATER_STAGES = ("normalise", "entities", "quotes", "validate")
+
+
+@dataclass
+class ProcessedBatch:
+    """What the chain hands back for a batch: rows per finished document, never the raw pages."""
+
+    extracted: dict[str, str] = field(default_factory=dict)  # source_path -> article_id, extract's survivors
+    finished: dict[str, dict[str, list[dict]]] = field(default_factory=dict)  # source_path -> table -> rows
+    quarantined: dict[str, list[dict]] = field(default_factory=dict)  # stage -> rows
+    stats: dict[str, Counter] = field(default_factory=dict)
+
+
+def process_docs(docs: list[Doc], lexicon_version: str | None) -> ProcessedBatch:
+    """extract -> normalise -> entities -> quotes -> row checks over one batch, as plain calls."""
+    out = ProcessedBatch()
+    started = time.perf_counter()
+    extracted = extract_batch.fn(docs)
+    extracted.stats["ms"] += round(1000 * (time.perf_counter() - started))
+    for doc in extracted.docs:
+        doc.raw = ""  # the page is no longer needed; do not carry it through the chain
+    out.extracted = {d.source_path: d.article_id for d in extracted.docs}
+    out.quarantined["extract"], out.stats["extract"] = extracted.quarantined, extracted.stats
+    current = extracted.docs
+    for name, stage in zip(LATER_STAGES, (normalise_batch, entities_batch, quotes_batch, check_rows_batch), strict=True):
+        started = time.perf_counter()
+        result = stage.fn(current)
+        result.stats["ms"] += round(1000 * (time.perf_counter() - started))  # CPU time where it ran
+        out.quarantined[name], out.stats[name] = result.quarantined, result.stats
+        current = result.docs
+    for doc in current:
+        out.finished[doc.source_path] = rows_from_docs([doc], lexicon_version)
+    return out
+
+
+@task(name="process-batch", cache_policy=NO_CACHE)
+def process_batch(docs: list[Doc], lexicon_version: str | None, executor: Executor | None = None) -> ProcessedBatch:
+    if executor is not None and docs:
+        return executor.submit(process_docs, docs, lexicon_version).result()
+    return process_docs(docs, lexicon_version)
+
+
+@dataclass
+class Batch:
+    """A batch between submission and finishing: what the flow keeps while its chain runs."""
+
+    ingest_quarantine: list[dict]
+    fresh: list[Doc]  # stubs (path, format, hash) of the documents after exact dedupe, input order
+    copies: list[Doc]
+    cached: dict[str, str]  # source_path -> article_id of the previous tables
+    cached_quarantine: list[dict]
+    stats: Counter
+    future: Any = None
+
+
+class InputOrder:
+    """Sort key of a source_path in input order (`feed.jsonl:3` sorts by file, then line)."""
+
+    def __init__(self, sources: list[Source]):
+        self.index = {s.rel: i for i, s in enumerate(sources)}
+
+    def __call__(self, source_path: str) -> tuple[int, int]:
+        if source_path in self.index:
+            return self.index[source_path], 0
+        rel, _, line = source_path.rpartition(":")
+        return self.index.get(rel, len(self.index)), int(line) if line.isdigit() else 0
+
+
+def assemble_batch(
+    batch: Batch, processed: ProcessedBatch, seen: SeenIndex, cache: PreviousRun | None, order: InputOrder
+) -> tuple[dict[str, list[dict]], list[dict], list[dict]]:
+    """A batch's rows in input order, whether computed now or copied from the previous tables.
+
+    Body dedupe runs here, in input order over every document that came through every stage
+    (cached or not), so the first copy is kept exactly as in a full run, and a duplicates row
+    never points at an article that a later stage quarantined.
+    """
+    survivors = []
+    for doc in batch.fresh:
+        article_id = batch.cached.get(doc.source_path)
+        if article_id is None and doc.source_path in processed.finished:
+            article_id = processed.extracted.get(doc.source_path)
+        if article_id:
+            survivors.append(stub(doc, article_id))
+    kept, duplicates, dedupe_quarantine = drop_body_duplicates(survivors, batch.copies, seen)
+    kept_ids = {d.source_path: d.article_id for d in kept}
+    reused_ids = [kept_ids[p] for p in kept_ids if p in batch.cached]
+    previous = cache.rows(reused_ids) if cache and reused_ids else {}
+
+    rows: dict[str, list[dict]] = {t: [] for t in ("articles", "quotes", "entities", "comments", "normalizations")}
+    for doc in batch.fresh:
+        if doc.source_path not in kept_ids:
+            continue
+        if doc.source_path in batch.cached:
+            article_id = kept_ids[doc.source_path]
+            for table in rows:
+                rows[table].extend(previous.get(table, {}).get(article_id, []))
+        elif doc.source_path in processed.finished:
+            for table, table_rows in processed.finished[doc.source_path].items():
+                rows[table].extend(table_rows)
+    later = [r for s in LATER_STAGES for r in processed.quarantined.get(s, [])]
+    quarantined = [
+        *batch.ingest_quarantine,
+        *batch.cached_quarantine,
+        *processed.quarantined.get("extract", []),
+        *dedupe_quarantine,
+        *later,
+    ]
+    quarantined.sort(key=lambda r: order(r["source_path"]))
+    duplicates.sort(key=lambda r: order(r["source_path"]))
+    return rows, duplicates, quarantined
+
+
+def stub(doc: Doc, article_id: str | None = None) -> Doc:
+    """What dedupe needs of a document, without its content."""
+    return Doc(source_path=doc.source_path, source_format=doc.source_format, sha256=doc.sha256, article_id=article_id)
