@@ -48,6 +48,11 @@ class StageResult:
     quarantined: list[dict[str, Any]] = field(default_factory=list)
     stats: Counter = field(default_factory=Counter)
 
+    def quarantine(self, row: dict[str, Any], counter: str | None = None) -> None:
+        """Record a quarantine row and count it (as `quarantined:<reason>` unless told otherwise)."""
+        self.quarantined.append(row)
+        self.stats[counter or f"quarantined:{row['reason']}"] += 1
+
 
 def time_limit_from_env() -> float | None:
     """Seconds per document from `NEWSETL_DOC_TIME_LIMIT` (0 or 'none' turns the limit off)."""
@@ -81,20 +86,16 @@ def run_stage(
             try:
                 call(fn, doc)
             except Quarantined as q:
-                result.quarantined.append(doc.quarantine_row(stage, q.reason, q.detail))
-                result.stats[f"quarantined:{q.reason}"] += 1
+                result.quarantine(doc.quarantine_row(stage, q.reason, q.detail))
                 continue
             except DocTimeout:
                 log.warning("%s gave up on %s after %s s", stage, doc.source_path, limit)
-                result.quarantined.append(doc.quarantine_row(stage, "timeout", f"{stage} took more than {limit} s"))
-                result.stats["quarantined:timeout"] += 1
+                result.quarantine(doc.quarantine_row(stage, "timeout", f"{stage} took more than {limit} s"))
                 continue
             except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
                 log.warning("%s failed on %s: %r", stage, doc.source_path, exc)
-                result.quarantined.append(
-                    doc.quarantine_row(stage, f"error:{type(exc).__name__}", str(exc))
-                )
-                result.stats[f"error:{type(exc).__name__}"] += 1
+                reason = f"error:{type(exc).__name__}"
+                result.quarantine(doc.quarantine_row(stage, reason, str(exc)), counter=reason)
                 continue
             result.docs.append(doc)
             result.stats["out"] += 1

@@ -196,8 +196,7 @@ def ingest_jsonl(source: Source, data: bytes, result: StageResult) -> None:
         try:
             _fill_from_record(doc, line)
         except Quarantined as q:
-            result.quarantined.append(doc.quarantine_row(STAGE, q.reason, q.detail))
-            result.stats[f"quarantined:{q.reason}"] += 1
+            result.quarantine(doc.quarantine_row(STAGE, q.reason, q.detail))
             continue
         result.docs.append(doc)
         result.stats["out"] += 1
@@ -240,13 +239,11 @@ def ingest_sources(sources: list[Source], max_bytes: int = DEFAULT_MAX_BYTES) ->
             doc = ingest_file(source, data)
         except Quarantined as q:
             result.stats["in"] += 1
-            result.quarantined.append(_file_quarantine_row(source, q.reason, q.detail))
-            result.stats[f"quarantined:{q.reason}"] += 1
+            result.quarantine(_file_quarantine_row(source, q.reason, q.detail))
             continue
         except OSError as exc:
             result.stats["in"] += 1
-            result.quarantined.append(_file_quarantine_row(source, "unreadable", str(exc)))
-            result.stats["quarantined:unreadable"] += 1
+            result.quarantine(_file_quarantine_row(source, "unreadable", str(exc)))
             continue
         result.stats["in"] += 1
         result.stats["out"] += 1
