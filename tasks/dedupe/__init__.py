@@ -77,10 +77,3 @@ def _row(source_path: str, article_id: str, duplicate_of: str, kind: str) -> dic
 @task(name="dedupe-exact", cache_policy=NO_CACHE)
 def dedupe_exact_batch(docs: list[Doc], seen: SeenIndex) -> tuple[list[Doc], list[Doc]]:
     return drop_exact_duplicates(docs, seen)
-
-
-@task(name="dedupe-body", cache_policy=NO_CACHE)
-def dedupe_body_batch(
-    docs: list[Doc], copies: list[Doc], seen: SeenIndex
-) -> tuple[list[Doc], list[dict], list[dict]]:
-    return drop_body_duplicates(docs, copies, seen)

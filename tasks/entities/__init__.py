@@ -7,7 +7,7 @@ added with `configure(ner_model=...)` or NEWSETL_NER_MODEL; its entities fill ga
 and rules leave, never replace them. Types are ENTITY_TYPES: PERSON ORG GPE LOC NORP EVENT.
 
 API: find_mentions(text) -> mention rows; entities_doc(doc) fills doc.mentions (ENTITIES
-columns); entities_batch is the Prefect task; catalog_rows / entity_catalog_rows give the
+columns); entities_batch is the Prefect task; catalog_rows gives the
 entity_catalog table; lookup(name, mentions=None) resolves a name as written (the quotes stage
 uses it for speakers, so quotes and entities share IDs).
 
@@ -44,7 +44,6 @@ from tasks.records import Doc
 __all__ = [
     "ENTITY_TYPES",
     "catalog_rows",
-    "entity_catalog_rows",
     "configure",
     "entities_batch",
     "entities_doc",
@@ -155,7 +154,3 @@ def auto_ref(type_: str, name: str) -> dict[str, Any]:
     """The entry a rule would make for this name, for callers that find names of their own."""
     return auto_entity(type_, name).as_ref()
 
-
-def entity_catalog_rows(mentions: Iterable[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-    """The flow's name for `catalog_rows(extra_mentions=mentions)`."""
-    return catalog_rows(extra_mentions=mentions)
