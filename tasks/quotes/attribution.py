@@ -120,9 +120,10 @@ def find_attributed(
     masked = "".join(masked_chars)
     if resolver is None and resolver_factory is not None:
         resolver = resolver_factory(masked, spans)
-    toks = resolver.toks if resolver is not None and resolver.masked == masked else tokenize(masked, headline)
+    reuse = resolver is not None and resolver.masked == masked and resolver.body == text
+    toks = resolver.toks if reuse else tokenize(masked, headline)
     starts = [t.start for t in toks]
-    sentences = sentence_spans(masked, text, spans, lex)
+    sentences = resolver.sentences if reuse else sentence_spans(masked, text, spans, lex)
     sent_starts = [s for s, _ in sentences]
     furniture = [] if headline else _furniture_paragraphs(text, spans, lex)
     para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", text)]

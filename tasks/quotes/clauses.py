@@ -16,7 +16,15 @@ from dataclasses import dataclass
 
 from tasks.quotes.lexicon import Lexicon
 from tasks.quotes.marks import QuoteSpan
-from tasks.quotes.phrases import DETERMINERS, SpeakerPhrase, Token, backward_phrase, forward_phrase, is_verb
+from tasks.quotes.phrases import (
+    DETERMINERS,
+    SpeakerPhrase,
+    Token,
+    backward_phrase,
+    forward_phrase,
+    is_verb,
+    verb_phrases_at,
+)
 
 TERMINAL = ".!?…"
 
@@ -357,10 +365,9 @@ def _is_place(phrase: SpeakerPhrase, toks: list[Token], lex: Lexicon) -> bool:
 def _before_all(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Iterator[Attribution]:
     for v in range(hi - 1, lo - 1, -1):
         tok = toks[v]
-        for phrase in lex.verb_phrases:  # "according to Maria Keller, ..."
-            words = phrase.split()
-            if [t.low for t in toks[v : v + len(words)]] == words and v + len(words) < hi:
-                got = forward_phrase(toks, v + len(words), lex)
+        for phrase, width in verb_phrases_at(toks, v, lex):  # "according to Maria Keller, ..."
+            if v + width < hi:
+                got = forward_phrase(toks, v + width, lex)
                 if got:
                     yield Attribution(got[0], phrase)
         if not is_verb(tok, lex):

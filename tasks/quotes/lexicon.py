@@ -37,6 +37,7 @@ class OfficeHolder:
 class Lexicon:
     verbs: dict[str, str]  # inflected form -> lemma
     verb_phrases: tuple[str, ...]
+    verb_phrases_by_first: dict[str, tuple[tuple[str, tuple[str, ...]], ...]]  # first word -> (phrase, words)
     skip_words: frozenset[str]
     pronouns: dict[str, dict]
     furniture: tuple[str, ...]
@@ -45,6 +46,7 @@ class Lexicon:
     honorifics: dict[str, frozenset[str]]  # gender -> honorifics (lowercase, no dot)
     title_words: frozenset[str]
     role_of: dict[str, str]  # description noun phrase -> role
+    role_last_words: frozenset[str]  # the last word of every role_of phrase, to rule words out fast
     compatible_roles: dict[str, frozenset[str]]
     place_of: dict[str, str]  # word -> country/bloc
     office_holders: tuple[OfficeHolder, ...]
@@ -108,9 +110,16 @@ def lexicon() -> Lexicon:
     for g, key in (("female", "f"), ("male", "m")):
         for n in given[g]:
             given_gender.setdefault(str(n).lower(), key)
+    verb_phrases = tuple(p.lower() for p in _lines("verb_phrases.txt"))
+    by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for phrase in verb_phrases:
+        words = tuple(phrase.split())
+        if words:
+            by_first.setdefault(words[0], []).append((phrase, words))
     return Lexicon(
         verbs=verbs,
-        verb_phrases=tuple(p.lower() for p in _lines("verb_phrases.txt")),
+        verb_phrases=verb_phrases,
+        verb_phrases_by_first={k: tuple(v) for k, v in by_first.items()},
         skip_words=frozenset(w.lower() for w in _lines("skip_words.txt")),
         pronouns={k.lower(): v for k, v in _yaml("pronouns.yaml").items()},
         furniture=tuple(p.lower() for p in _lines("furniture.txt")),
@@ -119,6 +128,7 @@ def lexicon() -> Lexicon:
         honorifics=honorifics,
         title_words=frozenset(w.lower() for w in titles["title_words"]),
         role_of=role_of,
+        role_last_words=frozenset(noun.split(" ")[-1] for noun in role_of),
         compatible_roles=compatible,
         place_of=place_of,
         office_holders=holders,

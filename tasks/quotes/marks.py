@@ -79,6 +79,11 @@ def _flank(text: str, pos: int, size: int) -> tuple[bool, bool]:
     return can_open, can_close
 
 
+_MARK_CHAR = re.compile(
+    "[" + re.escape(DOUBLE_OPEN + DOUBLE_CLOSE + DOUBLE_ANY + SINGLE_OPEN + SINGLE_CLOSE + SINGLE_ANY) + "]"
+)
+
+
 def scan_marks(text: str) -> list[Mark]:
     """Every character that may be a quote mark, with what its neighbours allow it to do."""
     marks: list[Mark] = []
@@ -91,7 +96,8 @@ def scan_marks(text: str) -> list[Mark]:
         if can_open or can_close:
             marks.append(Mark(m.start(), 2, "double", can_open, can_close))
             taken.update((m.start(), m.start() + 1))
-    for i, ch in enumerate(text):
+    for m in _MARK_CHAR.finditer(text):
+        i, ch = m.start(), m.group(0)
         if i in taken:
             continue
         if ch in DOUBLE_OPEN or ch in DOUBLE_CLOSE or ch in DOUBLE_ANY:

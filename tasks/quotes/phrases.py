@@ -7,6 +7,7 @@ Works on a *masked* text, where every quoted span is blanked out, so that words 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from tasks.quotes.lexicon import Lexicon
@@ -24,21 +25,25 @@ POSSESSIVE = re.compile(r"['’]s?$")
 _ARABIC_ARTICLE = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|an|ul|ud|bin|ibn|abu|abd)-[A-Z]")
 
 
-@dataclass(frozen=True)
 class Token:
-    text: str
-    start: int
-    end: int
-    kind: str  # "w" word, "q" masked quote, "p" punctuation
-    headline: bool = False  # from a Title Case headline, where verbs are capitalised too
+    """One word, masked quote, punctuation mark or paragraph break of a masked text.
 
-    @property
-    def low(self) -> str:
-        return self.text.lower()
+    `low` and `cap` are computed once here: speaker search asks for them millions of times.
+    """
 
-    @property
-    def cap(self) -> bool:
-        return self.kind == "w" and (self.text[0].isupper() or bool(_ARABIC_ARTICLE.match(self.text)))
+    __slots__ = ("text", "start", "end", "kind", "headline", "low", "cap")
+
+    def __init__(self, text: str, start: int, end: int, kind: str, headline: bool = False):
+        self.text = text
+        self.start = start
+        self.end = end
+        self.kind = kind  # "w" word, "q" masked quote, "p" punctuation
+        self.headline = headline  # from a Title Case headline, where verbs are capitalised too
+        self.low = text.lower()
+        self.cap = kind == "w" and (text[0].isupper() or bool(_ARABIC_ARTICLE.match(text)))
+
+    def __repr__(self) -> str:
+        return f"Token({self.text!r}, {self.start}, {self.end}, {self.kind!r})"
 
 
 def tokenize(masked: str, headline: bool = False) -> list[Token]:
@@ -97,6 +102,8 @@ def _role_backward(toks: list[Token], j: int, lex: Lexicon) -> tuple[int, str, b
     """If toks[..j] ends with a role noun ("foreign minister", "officials"), its first index and role."""
     if j >= 0 and toks[j].kind == "w" and _AGE.match(toks[j].low):
         return j, "person", toks[j].low.endswith("s")
+    if j < 0 or not _may_end_role(toks[j].low, lex):
+        return None
     for width in (3, 2, 1):
         i = j - width + 1
         if i < 0 or any(t.kind != "w" for t in toks[i : j + 1]):
@@ -124,6 +131,23 @@ def qualified(role: str | None, words: list[str]) -> str | None:
         if w in QUALIFIERS:
             return f"{w.rstrip('-')}:{role}"
     return role
+
+
+def _may_end_role(low: str, lex: Lexicon) -> bool:
+    """Whether a word can end a role phrase, singular or plural ("officials", "spokesmen")."""
+    last = lex.role_last_words
+    return (
+        low in last
+        or (low.endswith("s") and low[:-1] in last)
+        or (low.endswith("men") and low[:-3] + "man" in last)
+    )
+
+
+def verb_phrases_at(toks: list[Token], v: int, lex: Lexicon) -> Iterator[tuple[str, int]]:
+    """(phrase, its length in tokens) of every reporting phrase starting at toks[v] ("according to")."""
+    for phrase, words in lex.verb_phrases_by_first.get(toks[v].low, ()):
+        if tuple(t.low for t in toks[v : v + len(words)]) == words:
+            yield phrase, len(words)
 
 
 def _description_backward(toks: list[Token], j: int, lex: Lexicon) -> SpeakerPhrase | None:

@@ -9,6 +9,7 @@ with that role and country, never to someone it left unnamed ("a Kremlin spokesm
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from tasks.quotes.phrases import (
     name_from,
     qualified,
     tokenize,
+    verb_phrases_at,
 )
 
 @dataclass
@@ -383,12 +385,10 @@ class Resolver:
             if first is not None:
                 phrases.append(first)
             for v in range(lo, hi):  # "According to Irish MEP Maria Walsh, ...": who the sentence reports
-                for vp in lex.verb_phrases:
-                    words = vp.split()
-                    if [t.low for t in toks[v : v + len(words)]] == words:
-                        got = forward_phrase(toks, v + len(words), lex)
-                        if got is not None and got[0].kind == "name":
-                            phrases.append(got[0])
+                for _, width in verb_phrases_at(toks, v, lex):
+                    got = forward_phrase(toks, v + width, lex)
+                    if got is not None and got[0].kind == "name":
+                        phrases.append(got[0])
             for v in range(lo, hi):
                 if not is_verb(toks[v], lex):
                     continue
@@ -691,6 +691,7 @@ _ANONYMOUS = re.compile(
 SUBJECT_REACH = 2  # sentences back to look for a subject before settling for the nearest name
 
 
+@functools.lru_cache(maxsize=65536)  # the same few names are folded over and over
 def fold_name(s: str) -> str:
     s = unicodedata.normalize("NFKD", s)
     return "".join(c for c in s if not unicodedata.combining(c)).lower().rstrip("'’s")
