@@ -5,8 +5,10 @@ Per batch of input files: ingest -> dedupe (bytes) -> [extract -> normalise -> e
 per batch that may run elsewhere (a local process pool, or Dask workers), several batches at a
 time; ingest and both dedupe steps stay in the flow's process, which holds the cross-batch index,
 and batches are finished in input order, so the tables do not depend on where or how the chain
-ran. Then, once: cluster quotes across articles, write the entity catalogue, validate every
-table, and publish the set only if validation passed.
+ran. Then, once: cluster the staged quotes across articles (reading back only what clustering
+needs), write the entity catalogue, validate every table, and publish the set only if
+validation passed. Nothing the flow keeps grows with the corpus but the dedupe index and the
+compact clustering state.
 
 Runs are incremental and exclusive: the output's lock is held throughout; inputs whose path and
 content hash match an article of the previous tables (same code and lexicon versions) keep their
@@ -54,7 +56,8 @@ from tasks.publish import (
     recover,
     staging_dir,
 )
-from tasks.quotes import cluster_quotes_task
+from tasks.quotes.cluster import cluster_staged_quotes
+from tasks.records import Doc
 from tasks.validate import DEFAULT_EXPECTATIONS, validate_task
 
 # Files per task run: big enough that Prefect's per-task cost (a few ms) is noise, small enough
@@ -90,6 +93,11 @@ class RunSummary:
 @task(name="discover", cache_policy=NO_CACHE)
 def discover_task(input_path: str) -> list[Source]:
     return discover(input_path)
+
+
+@task(name="cluster-quotes", cache_policy=NO_CACHE)
+def cluster_staged_quotes_task(path: Path) -> int:
+    return cluster_staged_quotes(path)
 
 
 def _batches(items: list, size: int):
@@ -206,19 +214,19 @@ def _run_locked(
     order = InputOrder(sources)
     stats: dict[str, Counter] = {}
     seen = SeenIndex()
-    all_quotes: list[dict] = []
     auto_mentions: dict[tuple[str, str], dict] = {}  # (entity_id, surface) -> a mention, for the catalogue
     window = max(1, in_flight or workers)
-    pending: deque[Batch] = deque()
+    pending: deque[tuple[Batch, list[Doc]]] = deque()
     bar = _progress(len(sources)) if progress else None
 
-    def finish(batch: Batch) -> None:
+    def finish(batch: Batch, submitted: list[Doc]) -> None:
         processed = batch.future.result() if batch.future is not None else ProcessedBatch()
+        for doc in submitted:  # Prefect keeps the task's arguments: drop the pages they carry
+            doc.raw = ""
         rows, duplicates, quarantined = assemble_batch(batch, processed, seen, cache, order)
         for row in rows["entities"]:
-            auto_mentions.setdefault((row["entity_id"], row["surface"]), row)
-        all_quotes.extend(rows.pop("quotes"))  # clustered across the whole run, below
-        writer.write_all(rows)
+            auto_mentions.setdefault((row["entity_id"], row["surface"]), _catalog_mention(row))
+        writer.write_all(rows)  # quotes without their cluster, filled in once all are staged
         writer.write("duplicates", duplicates)
         writer.write("quarantine", quarantined)
         summary.articles += len(rows["articles"])
@@ -259,18 +267,18 @@ def _run_locked(
                     batch.future = process_batch.submit(todo, LEXICON_VERSION, pool)
                 for doc in copies:
                     doc.raw = ""
-                pending.append(batch)
+                ingested.docs.clear()
+                pending.append((batch, todo))
                 while len(pending) > window:
-                    finish(pending.popleft())
+                    finish(*pending.popleft())
             while pending:
-                finish(pending.popleft())
+                finish(*pending.popleft())
 
-        timer = time.perf_counter()
-        cluster_quotes_task(all_quotes)
-        stats["cluster-quotes"] = Counter(quotes=len(all_quotes), ms=round(1000 * (time.perf_counter() - timer)))
-        writer.write("quotes", all_quotes)
         writer.write("entity_catalog", catalog_rows(auto_mentions.values()))
         writer.close()
+        timer = time.perf_counter()
+        quotes = cluster_staged_quotes_task(writer.path("quotes"))
+        stats["cluster-quotes"] = Counter(quotes=quotes, ms=round(1000 * (time.perf_counter() - timer)))
     except BaseException:
         writer.close()
         discard_staged(staged)
@@ -305,6 +313,11 @@ def _run_locked(
     else:
         discard_staged(staged)
     return summary
+
+
+def _catalog_mention(row: dict[str, Any]) -> dict[str, Any]:
+    """What the catalogue needs of a mention: not its article, offsets nor source."""
+    return {k: row.get(k) for k in ("entity_id", "name", "type", "wikidata_id", "surface")}
 
 
 def _unchanged(summary: RunSummary, manifest: dict[str, Any]) -> RunSummary:
