@@ -163,7 +163,7 @@ def _gunzip_bounded(data: bytes, max_bytes: int) -> bytes:
 def ingest_file(source: Source, data: bytes) -> Doc:
     """Decode one text or HTML file into a document."""
     text, encoding = decode(data)
-    if not text.strip():
+    if not text or text.isspace():  # as `not text.strip()`, without copying the page
         raise Quarantined("empty", "only whitespace or control characters")
     return Doc(
         source_path=source.rel,
@@ -231,7 +231,7 @@ def ingest_sources(sources: list[Source], max_bytes: int = DEFAULT_MAX_BYTES) ->
             if source.refused:
                 raise Quarantined(*source.refused)
             data = read_bytes(source, max_bytes)
-            if not data.strip():
+            if not data or data.isspace():
                 raise Quarantined("empty", "no content")
             if sniff_format(source.rel, data[:8192]) == "jsonl":
                 ingest_jsonl(source, data, result)

@@ -102,3 +102,19 @@ def test_text_that_is_mostly_replacement_characters_is_garbled():
     assert exc.value.reason == "garbled"
     text, _ = decode(("A caf\ufffd in Kyiv reopened on Monday. " * 5).encode("utf-8"))
     assert text.count("\ufffd") == 5
+
+
+def test_utf8_fast_path_gives_what_the_full_decode_gives():
+    import random
+
+    from tasks.ingest.decoding import _clean_utf8, clean_text, decode_raw
+
+    rng = random.Random(3)
+    pieces = [b"plain words ", "caf\u00e9 \u201cquoted\u201d ".encode(), b"\r\n", b"\x00", b"\x07", b"\x7f", "\u0085".encode(),
+              "\u00a0\u00a9".encode(), b"\xef\xbb\xbf", b"\xc2", b"\x9f", b"\t\n", "\ufffd".encode(), "\u0416".encode()]
+    for _ in range(3000):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randrange(1, 12)))
+        fast = _clean_utf8(data)
+        if fast is not None:
+            text, encoding = decode_raw(data)
+            assert (fast, "utf-8") == (clean_text(text), encoding)
