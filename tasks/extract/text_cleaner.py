@@ -148,7 +148,11 @@ _LYNX_REF = re.compile(r"\[\d{1,4}\]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-_TERMINAL = re.compile(r"(?:[.!?…:;。！？]|\.{3})[\"'”’»)\]]*$|[”»\"]$")
+# A line ends a sentence when its last character before any closing quotes or brackets is end
+# punctuation, or when it ends with a closing quote.
+_SENTENCE_END = ".!?…:;。！？"
+_CLOSERS = "\"'”’»)]"
+_END_QUOTES = ("”", "»", '"')
 _MEDIA_TAG = re.compile(r"\((?:VIDEO|PHOTOS?|LIVE|WATCH)\)")
 _CAPTIONISH = re.compile(r"[/(©]|photo|foto|image|picture")
 _UPPER_START = re.compile(r"^[\"'“‘«(\[]?[^\W\d_]")
@@ -177,6 +181,7 @@ class Line:
     low: str = ""  # text.lower(), for the patterns matched without re.I
     date: Any = _UNSET_FIELD  # memo of _date_line
     tokens: frozenset[str] = frozenset()  # lower-cased words
+    word_list: tuple[str, ...] = ()  # lower-cased words in order (for pull-quote trigrams)
     letter_share: float = 0.0  # letters / characters: prose is mostly letters, junk is not
 
 
@@ -220,6 +225,15 @@ def _normalise(raw: str) -> tuple[str, float, bool, int]:
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
+def _terminal(text: str) -> bool:
+    """End punctuation, maybe followed by closing quotes or brackets, or a closing quote: read
+    from the end of the line, not by scanning all of it."""
+    if text.endswith("\n"):
+        text = text[:-1]
+    core = text.rstrip(_CLOSERS)
+    return (bool(core) and core[-1] in _SENTENCE_END) or text.endswith(_END_QUOTES)
+
+
 def word_estimate(text: str) -> int:
     """Whitespace words, counting about two CJK characters as a word (no spaces there)."""
     n = len(text.split())
@@ -241,17 +255,18 @@ def _features(line: Line, stopwords: frozenset[str]) -> None:
         first = line.text.lstrip("\"'“‘«([ ")
         hit = (
             low,
+            tuple(words),
             frozenset(words),
             word_estimate(line.text),
             density,
-            bool(_TERMINAL.search(line.text)),
+            _terminal(line.text),
             bool(first) and first[0].islower(),
             sum(map(len, words)) / len(line.text),
         )
         if len(_FEATURE_CACHE) >= _CLASS_CACHE_MAX:
             _FEATURE_CACHE.clear()
         _FEATURE_CACHE[line.text] = hit
-    (line.low, line.tokens, line.words, line.stop_density, line.terminal, line.starts_lower,
+    (line.low, line.word_list, line.tokens, line.words, line.stop_density, line.terminal, line.starts_lower,
      line.letter_share) = hit
 
 
@@ -272,7 +287,7 @@ def _unwrap(raw_lines: list[str]) -> list[list[str]]:
     full = [
         i for i, x in enumerate(stripped[:-1]) if len(x) >= 0.7 * width and stripped[i + 1]
     ]
-    running_on = [i for i in full if not _TERMINAL.search(stripped[i])]
+    running_on = [i for i in full if not _terminal(stripped[i])]
     if len(running_on) < 3 or len(running_on) < 0.5 * len(full):
         return groups
     out: list[list[str]] = []
@@ -290,7 +305,7 @@ def _unwrap(raw_lines: list[str]) -> list[list[str]]:
             and not (i + 1 < len(stripped) and byline_name(stripped[i + 1], rules()))
             and not (
                 dense  # without blank lines between paragraphs, a paragraph may end at the margin
-                and _TERMINAL.search(stripped[i])
+                and _terminal(stripped[i])
                 and i + 1 < len(stripped)
                 and stripped[i + 1].lstrip("\"'“‘«([ ")[:1].isupper()
             )  # a sentence end at the margin, then a capital: a new paragraph
@@ -597,7 +612,7 @@ def _extract_comments(lines: list[Line], start: int, r: Rules) -> list[dict[str,
             and current["author"] is None
             and len(paragraphs) == 1
             and len(paragraphs[0].split()) <= 15
-            and not _TERMINAL.search(paragraphs[0])
+            and not _terminal(paragraphs[0])
         )  # "2 hours ago" over a headline: a teaser card under the thread, not a comment
         if current is not None and paragraphs and not teaser:
             current["text"] = "\n\n".join(paragraphs)
@@ -944,9 +959,9 @@ def _keep_main_segments(lines: list[Line], body_idx: list[int]) -> list[int]:
 PULL_QUOTE_OVERLAP = 0.7
 
 
-def _trigrams(text: str) -> set[tuple[str, ...]]:
-    words = _WORD.findall(text.lower())
-    return {tuple(words[k : k + 3]) for k in range(len(words) - 2)}
+def _trigrams(line: Line) -> set[tuple[str, ...]]:
+    words = line.word_list
+    return set(zip(words, words[1:], words[2:]))
 
 
 def _without_pull_quotes(lines: list[Line], body_idx: list[int]) -> list[int]:
@@ -972,7 +987,7 @@ def _without_pull_quotes(lines: list[Line], body_idx: list[int]) -> list[int]:
     short = [i for i in body_idx if 5 <= lines[i].words <= 45]
     if not short or len(body_idx) < 3:
         return body_idx
-    grams = {i: _trigrams(lines[i].text) for i in body_idx}
+    grams = {i: _trigrams(lines[i]) for i in body_idx}
     drop = set()
     for i in short:
         own = grams[i]
@@ -1109,8 +1124,14 @@ def _standfirst_like(line: Line) -> bool:
     )
 
 
+_NON_WORD = re.compile(r"\W+")
+
+
+@lru_cache(maxsize=4096)
 def _norm_key(s: str) -> str:
-    return re.sub(r"\W+", " ", s.lower()).strip()
+    """Lower-case words only: the same line as a title, a repeat or a pull quote. Cached: each
+    body line is keyed several times (repeats, pull quotes, the title)."""
+    return _NON_WORD.sub(" ", s.lower()).strip()
 
 
 def _assemble(lines: list[Line], idx: list[int], title: str | None) -> list[str]:
