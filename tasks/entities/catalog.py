@@ -108,10 +108,12 @@ def split_alias(alias: str) -> tuple[list[str], int]:
 class Catalog:
     """Entries by id, a token trie over every alias, and name lookups for other stages."""
 
-    def __init__(self, entries: list[dict[str, Any]]):
+    def __init__(self, entries: list[dict[str, Any]], index: bool = True):
         self.entities: dict[str, Entity] = {}
         self.root = Node()
+        self._index_aliases = index  # False: entries only, for reading the catalogue, not matching
         self._by_key: dict[tuple[str, ...], list[Variant]] = {}
+        self._indexed: set[tuple[tuple[str, ...], str, bool, tuple]] = set()  # (key, entity, short, cases)
         # (trie node id, word as written) -> variants whose case fits; bounded by the catalogue's
         # first words times the ways they are capitalised.
         self.case_cache: dict[tuple[int, str], list[Variant]] = {}
@@ -146,6 +148,8 @@ class Catalog:
             short_forms=tuple(shorts),
         )
         self.entities[entity_id] = entity
+        if not self._index_aliases:
+            return
         for form in forms:
             self._index(entity, form, short=False)
         for form in shorts:
@@ -162,9 +166,10 @@ class Catalog:
         for k in key:
             node = node.children.setdefault(k, Node())
         variant = Variant(entity, tuple(_case_of(t) for t in tokens), keep, short)
-        same = [v for v in node.variants if v.entity is entity and v.short == short]
-        if any(v.cases == variant.cases for v in same):
+        seen = (key, entity.entity_id, short, variant.cases)
+        if seen in self._indexed:
             return
+        self._indexed.add(seen)
         node.variants.append(variant)
         self._by_key.setdefault(key[:keep], []).append(variant)
 
@@ -240,7 +245,7 @@ def lexicon_additions(entries: list[dict[str, Any]], lexicon: dict[str, Any]) ->
     aliases too when the canonical surname alone is already an alias; place variants become
     aliases of the place. Oblast entries are skipped: "<spelling> Oblast" follows the city.
     """
-    catalog = Catalog(entries)
+    catalog = Catalog(entries, index=False)
     by_form: dict[str, list[Entity]] = {}
     for entity in catalog.entities.values():
         for form in (entity.name, *entity.aliases):
