@@ -26,7 +26,9 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.publish.schema import TABLES
-from tasks.validate.derived import add_derived_columns, expectation_parameters
+from tasks.validate.chunks import ArticleTexts, TableSource, chunk_bytes_setting
+from tasks.validate.derived import TableReferences, derive_chunk, expectation_parameters
+from tasks.validate.unique import duplicate_candidates, key_columns
 
 log = logging.getLogger(__name__)
 
@@ -229,7 +231,10 @@ def _pandas_type(arrow_type: pa.DataType) -> Any:
 
 
 def read_tables(table_dir: Path) -> dict[str, Any]:
-    """Read every table of the contract from `table_dir` as pandas frames (types as stored)."""
+    """Read every table of the contract from `table_dir` whole as pandas frames (types as stored).
+
+    For small tables and inspection; validation itself reads in chunks (`table_sources`).
+    """
     table_dir = Path(table_dir)
     if not table_dir.is_dir():
         raise FileNotFoundError(f"no tables folder {table_dir}")
@@ -274,13 +279,103 @@ def _accounting_outcome(accounting: dict[str, int | None]) -> ExpectationOutcome
     )
 
 
-def run_suites(frames: dict[str, Any], suites: dict[str, dict], report_dir: Path | None) -> ValidationReport:
-    """Validate each table with its suite in one ephemeral GX context; build Data Docs once."""
+# Expectations that compare rows with each other: run once over their key columns, not per chunk.
+GLOBAL_TYPES = {"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"}
+RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
+
+
+def run_suites(
+    frames: dict[str, Any], suites: dict[str, dict], report_dir: Path | None, chunk_bytes: int | None = None
+) -> ValidationReport:
+    """Validate tables held in memory as pandas frames (same path as files: chunked as Arrow)."""
+    sources = {
+        table: TableSource.from_arrow(table, pa.Table.from_pandas(frame, preserve_index=False))
+        for table, frame in frames.items()
+    }
+    return run_suites_on(sources, suites, report_dir, chunk_bytes)
+
+
+def table_sources(table_dir: Path) -> dict[str, TableSource]:
+    """Every table of the contract in `table_dir`, opened for chunked reading (nothing read yet)."""
+    table_dir = Path(table_dir)
+    if not table_dir.is_dir():
+        raise FileNotFoundError(f"no tables folder {table_dir}")
+    sources = {}
+    for table in TABLES:
+        path = table_dir / f"{table}.parquet"
+        if not path.exists():
+            raise FileNotFoundError(f"missing table {path}")
+        sources[table] = TableSource.from_parquet(path)
+    return sources
+
+
+def _references(sources: dict[str, TableSource], chunk_bytes: int) -> TableReferences:
+    """Keys other tables point at, and per-chunk access to article texts for the span checks."""
+    articles = sources["articles"].read_columns(["article_id", "source_path"])
+    catalog = sources.get("entity_catalog")
+    entity_ids = catalog.read_columns(["entity_id"]).column("entity_id") if catalog is not None else None
+    return TableReferences(
+        article_ids=set(articles.column("article_id").drop_null().to_pylist()),
+        article_paths=set(articles.column("source_path").drop_null().to_pylist()),
+        entity_ids=set(entity_ids.drop_null().to_pylist()) if entity_ids is not None else set(),
+        texts=ArticleTexts(sources["articles"], chunk_bytes),
+    )
+
+
+def _to_pandas(chunk: pa.Table, first_row: int) -> Any:
+    """A chunk as pandas, indexed by its rows' positions in the whole table (GX reports them)."""
+    import pandas as pd
+
+    frame = chunk.to_pandas(types_mapper=_pandas_type)
+    frame.index = pd.RangeIndex(first_row, first_row + len(frame))
+    return frame
+
+
+def _split_suite(suite: dict) -> tuple[list[int], list[int]]:
+    """Positions of the row-local expectations and of those comparing rows across the table."""
+    local, across = [], []
+    for i, e in enumerate(suite.get("expectations", [])):
+        (across if e.get("type") in GLOBAL_TYPES else local).append(i)
+    return local, across
+
+
+def _gx_order(suite: dict, positions: list[int]) -> list[int]:
+    """`positions` in the order GX returns their results: grouped by column, first seen first.
+
+    Results of a part of a suite come back in this order, and the whole suite's merged result
+    is listed in it too, as GX would list it for the whole table.
+    """
+    groups: dict[str, list[int]] = {}
+    for i in sorted(positions):
+        column = suite["expectations"][i].get("kwargs", {}).get("column")
+        groups.setdefault(column if isinstance(column, str) else "\0no column", []).append(i)
+    return [i for group in groups.values() for i in group]
+
+
+def run_suites_on(
+    sources: dict[str, TableSource], suites: dict[str, dict], report_dir: Path | None, chunk_bytes: int | None = None
+) -> ValidationReport:
+    """Validate each table with its suite, a bounded chunk at a time; build Data Docs once.
+
+    Row-local expectations run per chunk (the GX context, suite and batch definition are made
+    once per table) and their results are merged; uniqueness runs once over the key columns
+    alone. The merged result per table is what the report and the Data Docs show.
+    """
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
+    from great_expectations.constants import DATAFRAME_REPLACEMENT_STR
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+    from great_expectations.validator.v1_validator import Validator
+    from great_expectations.validator.validator import calc_validation_statistics
 
+    from tasks.validate.merge import merge_results, with_table_counts
+
+    chunk_bytes = chunk_bytes_setting(chunk_bytes)
     started = time.perf_counter()
     # GX sets this module's logger to INFO itself; its one line is a temporary path nobody needs.
     logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
@@ -297,28 +392,83 @@ def run_suites(frames: dict[str, Any], suites: dict[str, dict], report_dir: Path
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
             },
         )
-    rows = {t: len(f) for t, f in frames.items()}
-    frames = add_derived_columns(frames)
+    rows = {t: s.num_rows for t, s in sources.items()}
+    refs = _references(sources, chunk_bytes)
     params = expectation_parameters()
-    source = context.data_sources.add_pandas("newsetl")
+    data_source = context.data_sources.add_pandas("newsetl")
     # A named run: Data Docs list only results whose run has a name, and one name groups the tables.
     run_id = RunIdentifier(run_name=RUN_NAME, run_time=datetime.now(timezone.utc))
     outcomes: list[ExpectationOutcome] = []
     for table in TABLES:
-        if table not in suites:
+        if table not in suites or table not in sources:
             continue
-        suite = context.suites.add(gx.ExpectationSuite(**suites[table]))
-        batch_def = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("all")
+        source = sources[table]
+        suite_json = suites[table]
+        suite = context.suites.add(gx.ExpectationSuite(**suite_json))
+        batch_def = data_source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("all")
         definition = context.validation_definitions.add(
             gx.ValidationDefinition(name=f"validate_{table}", data=batch_def, suite=suite)
         )
-        result = definition.run(
-            batch_parameters={"dataframe": frames[table]},
-            expectation_parameters=params,
-            result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20},
-            run_id=run_id,
+        local, across = _split_suite(suite_json)
+        local_suite = gx.ExpectationSuite(**{**suite_json, "expectations": [suite_json["expectations"][i] for i in local]})
+
+        per_chunk: list[list[Any]] = []
+        carrier = None  # the first chunk's suite result: its meta describes the batch
+        columns: set[str] = set()
+        first_row = 0
+        for chunk in source.iter_chunks(chunk_bytes):
+            frame = derive_chunk(table, _to_pandas(chunk, first_row), refs)
+            del chunk
+            first_row += len(frame)
+            columns = set(frame.columns)
+            validator = Validator(batch_definition=batch_def, batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT)
+            result = validator.validate_expectation_suite(local_suite, params)
+            if carrier is None:
+                carrier, batch_id = result, validator.active_batch_id
+            per_chunk.append(result.results)
+            del frame, validator, result
+        by_position: dict[int, Any] = {}
+        for k, i in enumerate(_gx_order(suite_json, local)):
+            by_position[i] = merge_results([results[k] for results in per_chunk], RESULT_FORMAT)
+        for i in across:
+            expectation = suite_json["expectations"][i]
+            alone = gx.ExpectationSuite(**{**suite_json, "expectations": [expectation]})
+            kwargs = expectation.get("kwargs", {})
+            if all(c in source.columns for c in key_columns(kwargs)):
+                candidates, element_count, considered = duplicate_candidates(source, kwargs, chunk_bytes, _to_pandas)
+            else:  # GX reports the missing column, as it would over the whole table
+                candidates, element_count, considered = _to_pandas(source.schema.empty_table(), 0), 0, 0
+            validator = Validator(batch_definition=batch_def, batch_parameters={"dataframe": candidates}, result_format=RESULT_FORMAT)
+            (found,) = validator.validate_expectation_suite(alone, params).results
+            by_position[i] = with_table_counts(found, element_count, considered, RESULT_FORMAT)
+            del candidates, validator
+        merged = [by_position[i] for i in _gx_order(suite_json, local + across)]
+        assert carrier is not None
+        statistics = calc_validation_statistics(merged)
+        carrier.results = merged
+        carrier.success = statistics.success
+        carrier.statistics = {
+            "evaluated_expectations": statistics.evaluated_expectations,
+            "successful_expectations": statistics.successful_expectations,
+            "unsuccessful_expectations": statistics.unsuccessful_expectations,
+            "success_percent": statistics.success_percent,
+        }
+        if len(per_chunk) > 1:  # GX fingerprints the frame it saw: here only the first chunk
+            carrier.meta.get("batch_markers", {}).pop("pandas_data_fingerprint", None)
+        # As ValidationDefinition.run records a run, so the Data Docs page matches an unchunked one.
+        carrier.meta.update(
+            validation_id=definition.id, checkpoint_id=None, run_id=run_id, validation_time=run_id.run_time,
+            batch_parameters={"dataframe": DATAFRAME_REPLACEMENT_STR},
         )
-        outcomes.extend(_outcomes(table, result, set(frames[table].columns)))
+        suite_id = ExpectationSuiteIdentifier(name=suite.name)
+        context.validation_results_store.store_validation_results(
+            suite_validation_result=carrier,
+            suite_validation_result_identifier=ValidationResultIdentifier(
+                expectation_suite_identifier=suite_id, run_id=run_id, batch_identifier=batch_id
+            ),
+            expectation_suite_identifier=suite_id,
+        )
+        outcomes.extend(_outcomes(table, carrier, columns))
     if report_dir is not None:
         for stale in GX_PAGES:  # pages of earlier runs would sit beside this run's index
             shutil.rmtree(report_dir / stale, ignore_errors=True)
@@ -479,15 +629,18 @@ def validate_dir(
     report_dir: Path | None,
     expectations_dir: Path | None = None,
     inputs: int | None = None,
+    chunk_bytes: int | None = None,
 ) -> ValidationReport:
     """Validate the tables in `table_dir`, write Data Docs and summaries into `report_dir`.
+
+    Tables are read `chunk_bytes` of Arrow data at a time (default: `chunks.DEFAULT_CHUNK_BYTES`
+    or NEWSETL_VALIDATE_CHUNK_BYTES), so memory does not grow with the tables.
 
     `inputs` (the run's input count; else the folder's `_manifest.json`) adds the critical check
     that every input is an article, a duplicate or quarantined.
     """
     suites = load_suites(expectations_dir)
-    frames = read_tables(table_dir)
-    report = run_suites(frames, suites, report_dir)
+    report = run_suites_on(table_sources(table_dir), suites, report_dir, chunk_bytes)
     report.accounting = read_accounting(table_dir, report.rows, inputs)
     accounted = _accounting_outcome(report.accounting)
     if accounted is not None:
@@ -518,6 +671,8 @@ __all__ = [
     "load_suites",
     "read_tables",
     "run_suites",
+    "run_suites_on",
+    "table_sources",
     "validate_dir",
     "validate_task",
     "write_summaries",

@@ -1,0 +1,185 @@
+"""Read staged tables a bounded chunk at a time, so validation memory follows the chunk size.
+
+A 100,000-article run stages about a gigabyte of article text and millions of mention rows;
+reading any of that whole would make validation's memory grow with the corpus. Everything here
+reads Parquet (or an Arrow table already in memory) in pieces of at most `chunk_bytes` of Arrow
+data: whole chunks for the row-local expectations, a few key columns for uniqueness, and the
+article texts that span checks need, fetched by article ID for one chunk at a time.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+# Arrow bytes per chunk. Pandas, the check columns and GX's metrics take a few times this.
+DEFAULT_CHUNK_BYTES = 32 * 2**20
+# Rows per chunk: narrow tables (mentions) cost far more as Python rows than as Arrow bytes.
+MAX_CHUNK_ROWS = 100_000
+# A chunk is assembled from pieces this many times smaller than itself, so it stays under its bound.
+PIECES_PER_CHUNK = 8
+MAX_PIECE_ROWS = 65_536
+
+
+def chunk_bytes_setting(value: int | None = None) -> int:
+    """The chunk bound: the argument, else NEWSETL_VALIDATE_CHUNK_BYTES, else the default."""
+    chosen = value or int(os.environ.get("NEWSETL_VALIDATE_CHUNK_BYTES") or DEFAULT_CHUNK_BYTES)
+    if chosen < 1:
+        raise ValueError(f"chunk size must be positive, not {chosen}")
+    return chosen
+
+
+class TableSource:
+    """One table, readable in bounded pieces, whether a Parquet file or an Arrow table in memory.
+
+    Parquet is read by row group (as the pipeline staged it, one group per batch); an Arrow table
+    counts as a single group.
+    """
+
+    def __init__(self, name: str, parquet: pq.ParquetFile | None = None, table: pa.Table | None = None):
+        self.name = name
+        self._parquet = parquet
+        self._table = table
+        if parquet is not None:
+            meta = parquet.metadata
+            self.schema = parquet.schema_arrow
+            self.num_rows = meta.num_rows
+            self.group_rows = [meta.row_group(g).num_rows for g in range(meta.num_row_groups)]
+            self._bytes = sum(meta.row_group(g).total_byte_size for g in range(meta.num_row_groups))
+        else:
+            assert table is not None
+            self.schema = table.schema
+            self.num_rows = table.num_rows
+            self.group_rows = [table.num_rows] if table.num_rows else []
+            self._bytes = table.nbytes
+        self.group_starts = [0]
+        for rows in self.group_rows:
+            self.group_starts.append(self.group_starts[-1] + rows)
+
+    @classmethod
+    def from_parquet(cls, path: Path) -> TableSource:
+        return cls(Path(path).stem, parquet=pq.ParquetFile(path))
+
+    @classmethod
+    def from_arrow(cls, name: str, table: pa.Table) -> TableSource:
+        return cls(name, table=table)
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.schema.names)
+
+    def piece_rows(self, chunk_bytes: int, columns: list[str] | None = None) -> int:
+        """Rows per piece, from the average row size the file's metadata gives."""
+        share = 1.0 if columns is None else max(len(columns), 1) / max(len(self.schema.names), 1)
+        row_bytes = max(1.0, self._bytes * share / max(self.num_rows, 1))
+        return int(max(1, min(MAX_PIECE_ROWS, chunk_bytes / PIECES_PER_CHUNK / row_bytes)))
+
+    def _pieces(self, rows: int, columns: list[str] | None, groups: list[int] | None = None) -> Iterator[pa.RecordBatch]:
+        if self._parquet is not None:
+            if groups is not None and not groups:
+                return
+            yield from self._parquet.iter_batches(batch_size=rows, row_groups=groups, columns=columns, use_threads=False)
+        else:
+            table = self._table if columns is None else self._table.select(columns)
+            yield from table.to_batches(max_chunksize=rows)
+
+    def iter_chunks(
+        self, chunk_bytes: int, columns: list[str] | None = None, max_rows: int = MAX_CHUNK_ROWS
+    ) -> Iterator[pa.Table]:
+        """Consecutive chunks of at most `chunk_bytes` and `max_rows` (unless one piece is larger).
+
+        Always yields at least one chunk, empty for an empty table, so every table is
+        validated along the same path.
+        """
+        schema = self.schema if columns is None else pa.schema([self.schema.field(c) for c in columns])
+        pending: list[pa.RecordBatch] = []
+        size = rows = 0
+        yielded = False
+        piece_rows = min(self.piece_rows(chunk_bytes, columns), max(1, max_rows // PIECES_PER_CHUNK))
+        for piece in self._sliced(self._pieces(piece_rows, columns), chunk_bytes // PIECES_PER_CHUNK):
+            if pending and (size + piece.nbytes > chunk_bytes or rows + piece.num_rows > max_rows):
+                yield pa.Table.from_batches(pending, schema=schema)
+                yielded = True
+                pending, size, rows = [], 0, 0
+            pending.append(piece)
+            size += piece.nbytes
+            rows += piece.num_rows
+        if pending or not yielded:
+            yield pa.Table.from_batches(pending, schema=schema)
+
+    @staticmethod
+    def _sliced(pieces: Iterable[pa.RecordBatch], target_bytes: int) -> Iterator[pa.RecordBatch]:
+        """Pieces cut to about `target_bytes` where the metadata's row size misled (repeated values)."""
+        for piece in pieces:
+            if piece.nbytes <= target_bytes or piece.num_rows <= 1:
+                yield piece
+                continue
+            rows = max(1, int(piece.num_rows * target_bytes / piece.nbytes))
+            for start in range(0, piece.num_rows, rows):
+                yield piece.slice(start, rows)
+
+    def read_columns(self, columns: Iterable[str]) -> pa.Table:
+        """Whole columns (keys for uniqueness and references: a small share of the table)."""
+        wanted = [c for c in columns if c in self.schema.names]
+        if self._parquet is not None:
+            return self._parquet.read(columns=wanted, use_threads=False)
+        return self._table.select(wanted)
+
+    def rows_at(self, positions: list[int], columns: list[str], chunk_bytes: int) -> dict[str, list[Any]]:
+        """Column values of the rows at sorted global `positions`, reading only their row groups."""
+        out: dict[str, list[Any]] = {c: [] for c in columns}
+        if not positions:
+            return out
+        by_group: dict[int, list[int]] = {}
+        for pos in positions:
+            group = bisect.bisect_right(self.group_starts, pos) - 1
+            by_group.setdefault(group, []).append(pos - self.group_starts[group])
+        rows = self.piece_rows(chunk_bytes, columns)
+        for group, local in by_group.items():
+            start = 0
+            pieces = self._pieces(rows, columns, [group]) if self._parquet is not None else self._pieces(rows, columns)
+            i = 0
+            for piece in pieces:
+                end = start + piece.num_rows
+                j = bisect.bisect_left(local, end, i)
+                if j > i:
+                    taken = piece.take(pa.array([p - start for p in local[i:j]], pa.int64()))
+                    for c in columns:
+                        out[c].extend(taken.column(c).to_pylist())
+                    i = j
+                if i == len(local):
+                    break
+                start = end
+        return out
+
+
+class ArticleTexts:
+    """Article text by ID, fetched for one chunk's articles at a time (never all texts at once).
+
+    Holds only an ID -> row position index. When an ID occurs twice, the later row wins, as a
+    dict built from the whole table would have it.
+    """
+
+    def __init__(self, articles: TableSource, chunk_bytes: int):
+        self.articles = articles
+        self.chunk_bytes = chunk_bytes
+        self.position: dict[str, int] = {}
+        offset = 0
+        for chunk in articles.iter_chunks(chunk_bytes, ["article_id"]):
+            for i, article_id in enumerate(chunk.column("article_id").to_pylist()):
+                if article_id is not None:
+                    self.position[article_id] = offset + i
+            offset += chunk.num_rows
+
+    def lookup(self, article_ids: Iterable[Any], columns: list[str]) -> dict[str, dict[str, Any]]:
+        """column -> {article_id: value} for the given IDs that are articles."""
+        found = {a: self.position[a] for a in set(article_ids) if isinstance(a, str) and a in self.position}
+        order = sorted(found, key=found.__getitem__)
+        values = self.articles.rows_at([found[a] for a in order], columns, self.chunk_bytes)
+        return {c: dict(zip(order, values[c], strict=True)) for c in columns}
