@@ -1,0 +1,87 @@
+"""Validation reads tables a bounded chunk at a time and still reaches the whole table's verdicts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+import tasks.validate as validate
+from tasks.validate import validate_dir
+from tasks.validate.chunks import TableSource
+
+# Smaller than one seed article: every article lands in its own chunk.
+TINY_CHUNK = 2_000
+
+
+def _verdicts(report) -> dict[str, tuple]:
+    return {
+        o.name: (o.success, o.unexpected_count, o.unexpected_sample, o.observed)
+        for o in report.outcomes
+        if o.column != "published_at"  # its bound is the time of the run
+    }
+
+
+def test_chunked_validation_gives_the_same_outcomes_as_one_chunk(broken_tables: Path, broken_report, tmp_path: Path, monkeypatch):
+    chunk_rows: dict[str, list[int]] = {}
+    derive = validate.derive_chunk
+
+    def counting(table, frame, refs):
+        chunk_rows.setdefault(table, []).append(len(frame))
+        return derive(table, frame, refs)
+
+    monkeypatch.setattr(validate, "derive_chunk", counting)
+    chunked = validate_dir(broken_tables, tmp_path / "reports", chunk_bytes=TINY_CHUNK)
+    assert len(chunk_rows["articles"]) == 3 and len(chunk_rows["entities"]) > 1
+    assert _verdicts(chunked) == _verdicts(broken_report)
+    # the repeated article_id sits in rows 0 and 2, two chunks apart, and is still caught
+    unique = next(o for o in chunked.outcomes if o.name == "articles.expect_column_values_to_be_unique(article_id)")
+    assert (unique.success, unique.unexpected_count) == (False, 2)
+    # unexpected rows found in different chunks add up
+    spans = next(o for o in chunked.outcomes if o.name == "entities.expect_column_values_to_be_null(check_span_mismatch)")
+    assert spans.unexpected_count == 3
+    assert (tmp_path / "reports" / "index.html").exists()
+    assert set(validate.validation_pages(tmp_path / "reports")) == set(chunked.rows)
+
+
+def test_a_mostly_rule_is_judged_over_the_whole_table(doctored, tmp_path: Path):
+    def one_undated(rows):
+        rows[0]["published_at"] = None  # 1 of 2 dated: exactly the 0.5 that `mostly` allows
+
+    tables = doctored("articles", one_undated)
+    for chunk_bytes in (None, TINY_CHUNK):
+        report = validate_dir(tables, None, chunk_bytes=chunk_bytes)
+        dated = next(o for o in report.outcomes if o.name == "articles.expect_column_values_to_not_be_null(published_at)")
+        assert (dated.success, dated.unexpected_count) == (True, 1)
+
+
+def test_the_chunk_size_bounds_what_is_read_at_once(tmp_path: Path):
+    path = tmp_path / "wide.parquet"
+    table = pa.table({"id": [f"{i:016x}" for i in range(5_000)], "text": [f"{i:05d}" + "x" * 995 for i in range(5_000)]})
+    pq.write_table(table, path, row_group_size=5_000)  # one big row group: the reader must still split it
+    source = TableSource.from_parquet(path)
+    chunks = list(source.iter_chunks(64_000))
+    assert sum(c.num_rows for c in chunks) == 5_000
+    assert len(chunks) > 50
+    assert max(c.nbytes for c in chunks) <= 64_000
+    by_rows = list(source.iter_chunks(10**9, ["id"], max_rows=700))
+    assert max(c.num_rows for c in by_rows) <= 700 and sum(c.num_rows for c in by_rows) == 5_000
+
+
+def test_an_empty_table_is_one_empty_chunk(tmp_path: Path):
+    path = tmp_path / "empty.parquet"
+    pq.write_table(pa.table({"id": pa.array([], pa.string())}), path)
+    chunks = list(TableSource.from_parquet(path).iter_chunks(1_000))
+    assert [c.num_rows for c in chunks] == [0]
+
+
+def test_article_texts_are_fetched_for_the_asked_ids_only(tmp_path: Path):
+    from tasks.validate.chunks import ArticleTexts
+
+    path = tmp_path / "articles.parquet"
+    ids = [f"{i:016x}" for i in range(1_000)]
+    pq.write_table(pa.table({"article_id": ids + [ids[3]], "text": [f"t{i}" for i in range(1_001)]}), path, row_group_size=100)
+    texts = ArticleTexts(TableSource.from_parquet(path), 10_000)
+    found = texts.lookup([ids[3], ids[999], "nope"], ["text"])
+    assert found == {"text": {ids[3]: "t1000", ids[999]: "t999"}}  # a repeated ID: the later row wins
