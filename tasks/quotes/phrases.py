@@ -40,7 +40,7 @@ class Token:
         self.kind = kind  # "w" word, "q" masked quote, "p" punctuation
         self.headline = headline  # from a Title Case headline, where verbs are capitalised too
         self.low = text.lower()
-        self.cap = kind == "w" and (text[0].isupper() or bool(_ARABIC_ARTICLE.match(text)))
+        self.cap = kind == "w" and (text[0].isupper() or ("-" in text and bool(_ARABIC_ARTICLE.match(text))))
 
     def __repr__(self) -> str:
         return f"Token({self.text!r}, {self.start}, {self.end}, {self.kind!r})"

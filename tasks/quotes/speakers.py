@@ -173,7 +173,7 @@ class Resolver:
     def _article_name_instead(self, bare: str, name: str, eid: str | None) -> tuple[str, str | None, bool] | None:
         """The article's own full name for `bare`, when the entity found for it is someone the
         article never names in full and the article's name is someone else."""
-        if re.search(r"\b" + re.escape(name) + r"\b", self.body):
+        if name in self.body and re.search(r"\b" + re.escape(name) + r"\b", self.body):
             return None
         own = self._article_name(bare)
         if own is None:
