@@ -221,8 +221,7 @@ def _run_locked(
 
     def finish(batch: Batch, submitted: list[Doc]) -> None:
         processed = batch.future.result() if batch.future is not None else ProcessedBatch()
-        for doc in submitted:  # Prefect keeps the task's arguments: drop the pages they carry
-            doc.raw = ""
+        submitted.clear()  # Prefect keeps a task's arguments until the flow ends: let the documents go
         rows, duplicates, quarantined = assemble_batch(batch, processed, seen, cache, order)
         for row in rows["entities"]:
             auto_mentions.setdefault((row["entity_id"], row["surface"]), _catalog_mention(row))
@@ -261,13 +260,16 @@ def _run_locked(
                         batch.cached_quarantine.append(rejected)
                     else:
                         todo.append(doc)
+                        continue
+                    doc.raw = ""  # its rows come from the previous tables
                 summary.inputs += ingested.stats["in"]
                 summary.reused += len(batch.cached)
                 if todo:
                     batch.future = process_batch.submit(todo, LEXICON_VERSION, pool)
                 for doc in copies:
                     doc.raw = ""
-                ingested.docs.clear()
+                ingested.docs.clear()  # the task results Prefect keeps: only the batch's stubs stay
+                fresh.clear()
                 pending.append((batch, todo))
                 while len(pending) > window:
                     finish(*pending.popleft())

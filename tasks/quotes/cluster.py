@@ -49,7 +49,7 @@ CLUSTER_COLUMNS = ("article_id", "text", "text_normalized", "speaker", "speaker_
 ROWS_PER_READ = 8192
 MINHASH_STEP = 8192  # shingles permuted per numpy step: 8192 x 125 permutations x 4 bytes = 4 MB
 PAIR_STEP = 100_000  # candidate pairs whose Jaccard is computed per numpy step
-EXPANSION_STEP = 2_000_000  # (quote, sharing quote) entries per containment step, about 50 MB
+EXPANSION_STEP = 250_000  # (quote, sharing quote) entries per containment step, a few MB each array
 
 
 def fold(text: str) -> str:
