@@ -26,7 +26,7 @@ from trafilatura.utils import load_html
 
 from tasks.extract.dates import find_date
 from tasks.extract.html_meta import PageMeta, page_comments, page_meta
-from tasks.extract.text_cleaner import CleanedText, byline_name, clean_text, rules
+from tasks.extract.text_cleaner import CleanedText, byline_name, call_to_action, clean_text, rules
 
 # The fast result is retried with trafilatura's fallback extractors (readability, jusText) when
 # it is thin: under this many words, or under this share of the words the page has in <p>
@@ -115,11 +115,7 @@ def _call_to_action(s: str, r: Any) -> bool:
     low = s.lower()
     if len(s.split()) > r.furniture_contains_max_words:
         return False
-    tokens = set(_WORDS.findall(low))
-    return any(
-        (not tokens.isdisjoint(words) or any(k in low for k in others)) and pattern.search(low)
-        for words, others, pattern in r.furniture_contains
-    )
+    return call_to_action(low, set(_WORDS.findall(low)), r)
 
 
 _WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")

@@ -43,6 +43,8 @@ class Rules:
     furniture_contains_max_words: int
     contains_gate_words: frozenset[str]
     contains_gate_strings: tuple[str, ...]
+    contains_rules_by_word: dict[str, tuple[int, ...]]  # gate word -> furniture_contains indexes
+    contains_rules_by_string: tuple[tuple[str, tuple[int, ...]], ...]  # other gate -> indexes
     caption_credit: re.Pattern
     caption_follower: re.Pattern
     speaker_tag: re.Pattern
@@ -63,7 +65,7 @@ class Rules:
     comment_says: re.Pattern
     comment_section_start: re.Pattern
     date_label_prefix: re.Pattern
-    outlet_needles: list[tuple[str, str, bool]]  # (outlet, needle, case-insensitive)
+    outlet_needles: list[tuple[str, str, bool, str]]  # (outlet, needle, case-insensitive, first word)
     outlet_generic: list[re.Pattern]
 
 
@@ -78,6 +80,37 @@ def _contains_rule(rule: dict) -> tuple[frozenset[str], tuple[str, ...], re.Patt
         else:
             others.append(gate)
     return frozenset(words), tuple(others), re.compile(rule["re"])
+
+
+_WORD_CHARS = re.compile(r"\w+")
+
+
+def _first_word(needle: str) -> str:
+    """The needle's leading run of word characters ("" when it starts with another character)."""
+    m = _WORD_CHARS.match(needle)
+    return m.group() if m else ""
+
+
+def _rules_by_gate(contains: list[tuple], part: int) -> dict[str, tuple[int, ...]]:
+    """Which furniture_contains rules each gate opens (part 0: gate words, 1: other gates)."""
+    index: dict[str, list[int]] = {}
+    for i, rule in enumerate(contains):
+        for gate in rule[part]:
+            index.setdefault(gate, []).append(i)
+    return {gate: tuple(ids) for gate, ids in index.items()}
+
+
+def call_to_action(low: str, tokens: frozenset[str] | set[str], r: Rules) -> bool:
+    """A furniture_contains rule fires on the lower-cased line: only the rules whose gate opens
+    (one of their words is among the line's words, or another gate is in the line) run their
+    regex, found through the gate index instead of trying every rule."""
+    opened: set[int] = set()
+    for word in r.contains_gate_words.intersection(tokens):
+        opened.update(r.contains_rules_by_word[word])
+    for gate, ids in r.contains_rules_by_string:
+        if gate in low:
+            opened.update(ids)
+    return any(r.furniture_contains[i][2].search(low) for i in sorted(opened))
 
 
 @lru_cache(maxsize=1)
@@ -102,6 +135,8 @@ def rules() -> Rules:
         furniture_contains=contains,
         contains_gate_words=frozenset().union(*(w for w, _, _ in contains)),
         contains_gate_strings=tuple(sorted({k for _, o, _ in contains for k in o})),
+        contains_rules_by_word=_rules_by_gate(contains, 0),
+        contains_rules_by_string=tuple(_rules_by_gate(contains, 1).items()),
         furniture_contains_max_words=int(p["furniture_contains_max_words"]),
         caption_credit=re.compile(_alternation(p["caption_credit"])),
         caption_follower=re.compile(_alternation(p["caption_follower"]), re.I),
@@ -127,7 +162,7 @@ def rules() -> Rules:
         comment_section_start=re.compile(_alternation(p["comment_section_start"]), re.I),
         date_label_prefix=re.compile(rf"\s*(?:{p['date_label']})\s*", re.I),
         outlet_needles=[
-            (name, str(n).lower() if str(n).islower() else str(n), str(n).islower())
+            (name, str(n).lower() if str(n).islower() else str(n), str(n).islower(), _first_word(str(n)))
             for name, needles in o["outlets"].items()
             for n in needles
         ],
@@ -148,6 +183,10 @@ _LYNX_REF = re.compile(r"\[\d{1,4}\]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+# The same words on a line whose only non-ASCII characters are typographic punctuation (most
+# English lines): an ASCII letter class is about twice as fast as the Unicode one.
+_ASCII_WORD = re.compile(r"[a-zA-Z]+(?:['’][a-zA-Z]+)*")
+_BEYOND_ASCII_PUNCTUATION = re.compile(r"[^\x00-\x7f“”‘’«»—–…·•]")
 # A line ends a sentence when its last character before any closing quotes or brackets is end
 # punctuation, or when it ends with a closing quote.
 _SENTENCE_END = ".!?…:;。！？"
@@ -161,7 +200,7 @@ _UPPER_START = re.compile(r"^[\"'“‘«(\[]?[^\W\d_]")
 _UNSET_FIELD = object()
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One input line with the features the classifier reads."""
 
@@ -185,8 +224,21 @@ class Line:
     letter_share: float = 0.0  # letters / characters: prose is mostly letters, junk is not
 
 
+_NORMALISED: dict[str, tuple[str, float, bool, int]] = {}
+
+
 def _normalise(raw: str) -> tuple[str, float, bool, int]:
-    """Plain text of one dump line: markdown links, images, emphasis and entities undone."""
+    """Plain text of one dump line: markdown links, images, emphasis and entities undone.
+    Cached like the line classes: menus and footers repeat across a site's pages."""
+    hit = _NORMALISED.get(raw)
+    if hit is None:
+        if len(_NORMALISED) >= _CLASS_CACHE_MAX:
+            _NORMALISED.clear()
+        hit = _NORMALISED[raw] = _normalise_uncached(raw)
+    return hit
+
+
+def _normalise_uncached(raw: str) -> tuple[str, float, bool, int]:
     s = _INVISIBLE.sub("", raw) if not raw.isascii() else raw
     if "&" in s and ";" in s:
         s = html.unescape(s)
@@ -225,6 +277,11 @@ def _normalise(raw: str) -> tuple[str, float, bool, int]:
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
+def _words(text: str) -> list[str]:
+    """_WORD.findall(text), with the ASCII pattern when it finds the same words."""
+    return (_WORD if _BEYOND_ASCII_PUNCTUATION.search(text) else _ASCII_WORD).findall(text)
+
+
 def _terminal(text: str) -> bool:
     """End punctuation, maybe followed by closing quotes or brackets, or a closing quote: read
     from the end of the line, not by scanning all of it."""
@@ -250,7 +307,7 @@ def _features(line: Line, stopwords: frozenset[str]) -> None:
     hit = _FEATURE_CACHE.get(line.text)
     if hit is None:
         low = line.text.lower()
-        words = _WORD.findall(low)
+        words = _words(low)
         density = sum(map(stopwords.__contains__, words)) / len(words) if words else 0.0
         first = line.text.lstrip("\"'“‘«([ ")
         hit = (
@@ -315,7 +372,7 @@ def _unwrap(raw_lines: list[str]) -> list[list[str]]:
 
 def _title_case(text: str) -> bool:
     """Headline capitalisation: most longer words start with a capital."""
-    long_words = [w for w in _WORD.findall(text) if len(w) > 3]
+    long_words = [w for w in _words(text) if len(w) > 3]
     return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) / len(long_words) >= 0.7
 
 
@@ -416,9 +473,11 @@ _CLASS_CACHE_MAX = 100_000
 
 
 def clear_caches() -> None:
-    """Forget cached line classes and features (benchmarks time a cold start with this)."""
+    """Forget cached line classes, features and normalised lines (benchmarks time a cold start
+    with this)."""
     _CLASS_CACHE.clear()
     _FEATURE_CACHE.clear()
+    _NORMALISED.clear()
 
 
 def _classify_cached(line: Line, r: Rules, use_stopwords: bool) -> None:
@@ -462,11 +521,7 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
         return
     if (
         line.words <= r.furniture_contains_max_words
-        and (not line.tokens.isdisjoint(r.contains_gate_words) or any(k in line.low for k in r.contains_gate_strings))
-        and any(
-            (not line.tokens.isdisjoint(words) or any(k in line.low for k in others)) and pattern.search(line.low)
-            for words, others, pattern in r.furniture_contains
-        )
+        and call_to_action(line.low, line.tokens, r)
     ):
         line.label, line.kind = FURNITURE, "call-to-action"
         return
@@ -1196,8 +1251,13 @@ def _outlet(lines: list[Line], r: Rules, title_idx: int | None) -> str | None:
     furniture = [ln.text for ln in lines if ln.label in (FURNITURE, META) and ln.text]
     blob = "\n".join(furniture)
     lower = blob.lower()
+    # A needle printed as a whole word starts with a whole word of the text: needles whose first
+    # word is not among the text's words are skipped without searching the text.
+    words, lower_words = set(_WORD_CHARS.findall(blob)), set(_WORD_CHARS.findall(lower))
     votes: dict[str, int] = {}
-    for name, needle, fold in r.outlet_needles:
+    for name, needle, fold, first in r.outlet_needles:
+        if first and first not in (lower_words if fold else words):
+            continue
         hay = lower if fold else blob
         if needle in hay:
             hits = len(re.findall(rf"(?<!\w){re.escape(needle)}(?!\w)", hay))
