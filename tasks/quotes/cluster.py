@@ -53,6 +53,8 @@ EXPANSION_STEP = 250_000  # (quote, sharing quote) entries per containment step,
 
 
 def fold(text: str) -> str:
+    if text.isascii():  # nothing to decompose, no curly apostrophes
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return text.replace("’", "'").replace("‘", "'").lower()
