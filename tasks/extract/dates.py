@@ -24,7 +24,48 @@ AMBIGUOUS_TZ: dict[str, list[float]] = {
     k.lower(): [float(x) for x in v] for k, v in _DATA["ambiguous_timezones"].items()
 }
 
-_MONTH = "(?:" + "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) + r")\.?"
+
+
+def _same_letter(a: str, b: str) -> bool:
+    """Whether some character matches both `a` and `b` case-insensitively ("i" and "ı" do)."""
+    variants = {c for x in (a, b) for c in (x, x.lower(), x.upper(), x.casefold(), x.title()) if len(c) == 1}
+    return any(re.fullmatch(re.escape(a), c, re.I) and re.fullmatch(re.escape(b), c, re.I) for c in variants)
+
+
+def _trie_alternation(words: list[str]) -> str:
+    """A regex matching the same as the alternation of `words`, longest first, but as a prefix
+    tree: at each character one branch is tried instead of every word. Falls back to the plain
+    alternation when two branches of a node could match the same character case-insensitively
+    (then more than one word could match the same text and the orders could differ)."""
+    plain = "(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + ")"
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def render(node: dict) -> str | None:
+        branches = [ch for ch in node if ch]
+        for i, a in enumerate(branches):
+            if any(_same_letter(a, b) for b in branches[i + 1 :]):
+                return None
+        parts = []
+        for ch in branches:
+            rest = render(node[ch])
+            if rest is None:
+                return None
+            parts.append(re.escape(ch) + rest)
+        if not parts:
+            return ""
+        group = "(?:" + "|".join(parts) + ")"
+        return group + "?" if "" in node else group
+
+    rendered = render(tree)
+    return plain if rendered is None else "(?:" + rendered + ")"
+
+
+_MONTH = _trie_alternation(list(MONTHS)) + r"\.?"
 _TZ_NAMES = "|".join(sorted(list(TIMEZONES) + list(AMBIGUOUS_TZ), key=len, reverse=True))
 _TIME = (
     r"(?P<H>\d{1,2})(?::|h|\.(?=\d{2}\b))(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\.\d+)?"

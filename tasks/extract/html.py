@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 from typing import Any
 
 import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.settings import Extractor
 from trafilatura.utils import load_html
 
 from tasks.extract.dates import find_date
@@ -63,9 +65,20 @@ class HtmlExtraction:
     extractor: str = "trafilatura"
 
 
+@lru_cache(maxsize=8)
+def _extractor(url: str | None, fast: bool) -> Extractor:
+    """trafilatura's options object for TRAFILATURA_OPTIONS, built once instead of on every call
+    (bare_extraction builds the same one from its keyword arguments; it never modifies it)."""
+    o = TRAFILATURA_OPTIONS
+    return Extractor(
+        output_format="python", fast=fast, precision=o["favor_precision"], comments=o["include_comments"],
+        tables=o["include_tables"], dedup=o["deduplicate"], url=url, with_metadata=o["with_metadata"],
+    )
+
+
 def _run(html: Any, url: str | None, fast: bool) -> Any:
     try:
-        return trafilatura.bare_extraction(html, url=url, fast=fast, **TRAFILATURA_OPTIONS)
+        return trafilatura.bare_extraction(html, url=url, options=_extractor(url, fast))
     except Exception:  # noqa: BLE001 - malformed markup: fall back to the text cleaner
         return None
 
