@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from tasks.batch import StageResult, run_stage
 from tasks.extract.dates import not_future, parse_date
 from tasks.extract.html import extract_html
-from tasks.extract.text_cleaner import CleanedText, clean_text, word_estimate
+from tasks.extract.text_cleaner import CleanedText, clean_text, norm_key, word_estimate
 from tasks.records import Doc, Quarantined, content_id
 
 __all__ = ["extract_doc", "extract_batch", "clean_text", "CleanedText", "extract_html", "MIN_WORDS"]
@@ -48,7 +48,7 @@ def _as_utc(value: Any) -> datetime | None:
 
 
 def _same(a: str, b: str) -> bool:
-    return re.sub(r"\W+", " ", a.lower()).strip() == re.sub(r"\W+", " ", b.lower()).strip()
+    return norm_key(a) == norm_key(b)
 
 
 def extract_doc(doc: Doc) -> None:

@@ -28,7 +28,7 @@ from trafilatura.utils import load_html
 
 from tasks.extract.dates import find_date
 from tasks.extract.html_meta import PageMeta, page_comments, page_meta
-from tasks.extract.text_cleaner import CleanedText, byline_name, call_to_action, clean_text, rules
+from tasks.extract.text_cleaner import CleanedText, byline_name, call_to_action, clean_text, norm_key, rules
 
 # The fast result is retried with trafilatura's fallback extractors (readability, jusText) when
 # it is thin: under this many words, or under this share of the words the page has in <p>
@@ -106,7 +106,7 @@ def _paragraphs(text: str | None) -> list[str]:
             continue
         if len(out) < 3 and words <= 20 and (byline_name(s, r) or _dateline(s)):
             continue
-        key = _key(s)
+        key = norm_key(s)
         if key in seen:
             continue  # a pull quote or a caption repeating a paragraph
         seen.add(key)
@@ -117,10 +117,6 @@ def _paragraphs(text: str | None) -> list[str]:
     if dropped_after and len(out) > 1 and len(out[-1].split()) <= 8 and not _END.search(out[-1]):
         out.pop()
     return out
-
-
-def _key(s: str) -> str:
-    return re.sub(r"\W+", " ", s.lower()).strip()
 
 
 def _call_to_action(s: str, r: Any) -> bool:
@@ -247,8 +243,8 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
 
 
 def _without_title(paragraphs: list[str], title: str | None) -> list[str]:
-    key = re.sub(r"\W+", " ", (title or "").lower()).strip()
-    while key and paragraphs and re.sub(r"\W+", " ", paragraphs[0].lower()).strip() == key:
+    key = norm_key(title or "")
+    while key and paragraphs and norm_key(paragraphs[0]) == key:
         paragraphs = paragraphs[1:]
     return paragraphs
 

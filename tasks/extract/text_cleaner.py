@@ -613,10 +613,9 @@ def _comment_header(lines: list[Line], i: int, r: Rules) -> tuple[str | None, st
         nxt = _next_nonblank(lines, i)
         if nxt is None or lines[i].words > 5 or not _TIMEISH.search(lines[nxt].low):
             return None
-    if lines[i].words <= 14 and not lines[i].terminal or r.comment_header.fullmatch(t):
-        m = r.comment_header.fullmatch(t)
-        if m and len(m.group("author").split()) <= 6 and not re.search(r"[!?:;…]\W*$", m.group("author")):
-            return _clean_author(m.group("author")), m.group("time"), 1
+    m = r.comment_header.fullmatch(t)
+    if m and len(m.group("author").split()) <= 6 and not re.search(r"[!?:;…]\W*$", m.group("author")):
+        return _clean_author(m.group("author")), m.group("time"), 1
     m = r.comment_time_line.fullmatch(t)
     if m:
         return None, m.group("time"), 1
@@ -934,9 +933,9 @@ def clean_text(raw: str, title_hint: str | None = None) -> CleanedText:
                 lines[j].label = BODY
     # The headline repeated further down (share widgets, print versions) is not body.
     if title:
-        key = _norm_key(title)
+        key = norm_key(title)
         for i in list(body_set):
-            if _norm_key(lines[i].text) == key:
+            if norm_key(lines[i].text) == key:
                 body_set.discard(i)
                 lines[i].label = FURNITURE
     paragraphs = _assemble(lines, sorted(body_set), title)
@@ -1028,7 +1027,7 @@ def _without_pull_quotes(lines: list[Line], body_idx: list[int]) -> list[int]:
     seen: dict[str, int] = {}
     dropped = set()
     for i in body_idx:
-        key = _norm_key(lines[i].text)
+        key = norm_key(lines[i].text)
         if key in seen:
             dropped.add(i)
             lines[i].label, lines[i].kind = FURNITURE, "repeat"
@@ -1124,9 +1123,9 @@ def _find_title(
     A longer prose line between headline and body is the standfirst.
     """
     if title_hint:
-        hint = _norm_key(title_hint)
+        hint = norm_key(title_hint)
         for i, line in enumerate(lines[: first_body + 1]):
-            if line.text and _norm_key(_split_site_suffix(line.text)[0]) == hint:
+            if line.text and norm_key(_split_site_suffix(line.text)[0]) == hint:
                 nxt = _next_nonblank(lines, i)
                 stand = nxt if nxt is not None and nxt < first_body and _standfirst_like(lines[nxt]) else None
                 return title_hint, stand, i
@@ -1183,7 +1182,7 @@ _NON_WORD = re.compile(r"\W+")
 
 
 @lru_cache(maxsize=4096)
-def _norm_key(s: str) -> str:
+def norm_key(s: str) -> str:
     """Lower-case words only: the same line as a title, a repeat or a pull quote. Cached: each
     body line is keyed several times (repeats, pull quotes, the title)."""
     return _NON_WORD.sub(" ", s.lower()).strip()
@@ -1192,10 +1191,10 @@ def _norm_key(s: str) -> str:
 def _assemble(lines: list[Line], idx: list[int], title: str | None) -> list[str]:
     paragraphs: list[str] = []
     prev: Line | None = None
-    title_key = _norm_key(title) if title else None
+    title_key = norm_key(title) if title else None
     for i in idx:
         line = lines[i]
-        if title_key and not paragraphs and _norm_key(line.text) == title_key:
+        if title_key and not paragraphs and norm_key(line.text) == title_key:
             line.label = TITLE
             continue
         if prev is not None and paragraphs and _continues(prev, line):
