@@ -74,6 +74,10 @@ class TableSource:
     def columns(self) -> list[str]:
         return list(self.schema.names)
 
+    def row_bytes(self) -> float:
+        """Average bytes of a row, as the metadata gives them."""
+        return max(1.0, self._bytes / max(self.num_rows, 1))
+
     def piece_rows(self, chunk_bytes: int, columns: list[str] | None = None) -> int:
         """Rows per piece, from the average row size the file's metadata gives."""
         share = 1.0 if columns is None else max(len(columns), 1) / max(len(self.schema.names), 1)
@@ -169,6 +173,8 @@ class ArticleTexts:
     def __init__(self, articles: TableSource, chunk_bytes: int):
         self.articles = articles
         self.chunk_bytes = chunk_bytes
+        # Articles whose texts fit in one chunk: a chunk of quotes can name tens of thousands.
+        self.articles_per_lookup = max(1, int(chunk_bytes / articles.row_bytes()))
         self.position: dict[str, int] = {}
         offset = 0
         for chunk in articles.iter_chunks(chunk_bytes, ["article_id"]):

@@ -50,6 +50,10 @@ class TableReferences:
     entity_ids: set
     texts: Any  # anything with lookup(article_ids, columns), e.g. chunks.ArticleTexts
 
+    @property
+    def articles_per_lookup(self) -> int:
+        return getattr(self.texts, "articles_per_lookup", 0) or 1 << 62
+
     def lookup(self, article_ids: Iterable[Any], columns: list[str]) -> dict[str, dict[str, Any]]:
         return self.texts.lookup(article_ids, columns)
 
@@ -123,12 +127,16 @@ def derive_chunk(table: str, frame: pd.DataFrame, refs: References) -> pd.DataFr
         )
     if table in SPANS:
         value_col, text_cols, which = SPANS[table]
-        texts = refs.lookup(frame["article_id"], text_cols) if "article_id" in frame.columns else {}
+        found: list[str | None] = []
+        ids = frame["article_id"].tolist()
+        for start, end in _runs_of_articles(ids, getattr(refs, "articles_per_lookup", len(ids))):
+            texts = refs.lookup(ids[start:end], text_cols)
 
-        def text_of(row):
-            return texts[which(row)].get(row["article_id"])
+            def text_of(row, texts=texts):
+                return texts[which(row)].get(row["article_id"])
 
-        frame["check_span_mismatch"] = _evidence(span_mismatches(frame, value_col, text_of), frame.index)
+            found += span_mismatches(frame.iloc[start:end], value_col, text_of)
+        frame["check_span_mismatch"] = _evidence(found, frame.index)
     for name, column, known in _reference_checks(table, refs):
         frame[name] = _orphans(frame[column], known)
     if table in ("duplicates", "quarantine"):
@@ -138,6 +146,18 @@ def derive_chunk(table: str, frame: pd.DataFrame, refs: References) -> pd.DataFr
             [p if _is_set(p) and p in refs.article_paths else None for p in paths], frame.index
         )
     return frame
+
+
+def _runs_of_articles(article_ids: list[Any], most: int) -> list[tuple[int, int]]:
+    """Consecutive row ranges naming at most `most` articles each, so their texts stay bounded."""
+    runs, start, seen = [], 0, set()
+    for i, article_id in enumerate(article_ids):
+        if article_id not in seen and len(seen) >= max(most, 1):
+            runs.append((start, i))
+            start, seen = i, set()
+        seen.add(article_id)
+    runs.append((start, len(article_ids)))
+    return runs
 
 
 def _orphans(values: pd.Series, known: set) -> pd.Series:

@@ -85,3 +85,11 @@ def test_article_texts_are_fetched_for_the_asked_ids_only(tmp_path: Path):
     texts = ArticleTexts(TableSource.from_parquet(path), 10_000)
     found = texts.lookup([ids[3], ids[999], "nope"], ["text"])
     assert found == {"text": {ids[3]: "t1000", ids[999]: "t999"}}  # a repeated ID: the later row wins
+
+
+def test_span_checks_fetch_a_bounded_number_of_articles_at_once():
+    from tasks.validate.derived import _runs_of_articles
+
+    ids = ["a", "a", "b", "c", "c", "d", "a"]
+    assert _runs_of_articles(ids, 2) == [(0, 3), (3, 6), (6, 7)]
+    assert _runs_of_articles(ids, 10) == [(0, 7)]
