@@ -42,7 +42,6 @@ class Rules:
     furniture_contains: list[tuple[frozenset[str], tuple[str, ...], re.Pattern]]  # (word gates, other gates, regex)
     furniture_contains_max_words: int
     contains_gate_words: frozenset[str]
-    contains_gate_strings: tuple[str, ...]
     contains_rules_by_word: dict[str, tuple[int, ...]]  # gate word -> furniture_contains indexes
     contains_rules_by_string: tuple[tuple[str, tuple[int, ...]], ...]  # other gate -> indexes
     caption_credit: re.Pattern
@@ -134,7 +133,6 @@ def rules() -> Rules:
         furniture_prefix=re.compile(_alternation(p["furniture_prefix"]), re.I),
         furniture_contains=contains,
         contains_gate_words=frozenset().union(*(w for w, _, _ in contains)),
-        contains_gate_strings=tuple(sorted({k for _, o, _ in contains for k in o})),
         contains_rules_by_word=_rules_by_gate(contains, 0),
         contains_rules_by_string=tuple(_rules_by_gate(contains, 1).items()),
         furniture_contains_max_words=int(p["furniture_contains_max_words"]),
