@@ -48,9 +48,15 @@ def _child_pipeline(input_dir: str, output_dir: str, workers: int, batch_size: i
     from newsetl import runtime
 
     runtime.configure()
-    from flows.pipeline import run_pipeline
+    with runtime.early_api() as api_ready:  # as `newsetl run` does: the API boots during imports
+        from flows.pipeline import run_pipeline
 
-    started = time.perf_counter()
+        started = time.perf_counter()  # imports done; waiting for the API counts
+        api_ready()
+        return _timed_runs(run_pipeline, input_dir, output_dir, workers, batch_size, rerun, started)
+
+
+def _timed_runs(run_pipeline, input_dir: str, output_dir: str, workers: int, batch_size: int, rerun: bool, started: float) -> dict:
     summary = run_pipeline(
         input_path=input_dir, output_dir=output_dir, workers=workers, batch_size=batch_size, incremental=False
     )

@@ -6,7 +6,6 @@ another run holding the output's lock.
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import os
 import signal
@@ -68,9 +67,14 @@ def run(
         raise _fail_usage("--dask-address needs --task-runner dask")
     _check_unlocked(output, work_dir)
     workers = workers or os.cpu_count() or 1
-    with runtime.api_server() if task_runner is TaskRunnerName.dask else contextlib.nullcontext():
+    # Dask workers need a standing server; a local run starts Prefect's temporary API now, so it
+    # boots while the stages import.
+    with runtime.api_server() if task_runner is TaskRunnerName.dask else runtime.early_api() as api:
         from flows.pipeline import run_pipeline
         from tasks.publish import OutputLocked
+
+        if callable(api):
+            api()  # wait until the API answers
 
         flow = run_pipeline
         if task_runner is TaskRunnerName.dask:

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +50,7 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def wait_healthy(api_url: str, timeout: float, proc: subprocess.Popen | None = None) -> None:
+def wait_healthy(api_url: str, timeout: float, proc: subprocess.Popen | None = None, every: float = 0.5) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
@@ -61,7 +61,7 @@ def wait_healthy(api_url: str, timeout: float, proc: subprocess.Popen | None = N
                     return
         except OSError:
             pass
-        time.sleep(0.5)
+        time.sleep(every)
     raise TimeoutError(f"prefect server at {api_url} not healthy after {timeout:.0f} s")
 
 
@@ -132,3 +132,46 @@ def api_server() -> Iterator[str]:
             yield url
         finally:
             os.environ.pop("PREFECT_API_URL", None)
+
+
+@contextlib.contextmanager
+def early_api(timeout: float = 90) -> Iterator[Callable[[], None]]:
+    """Prefect's temporary API for one command, started before the stages are imported.
+
+    With no `PREFECT_API_URL`, a flow's first call starts this same server (uvicorn over
+    Prefect's `create_app`, UI off, the local database in PREFECT_HOME) and waits seconds for
+    it, idle. Started first, it boots on another CPU while this process imports GX and
+    trafilatura. Yields a wait for it to answer; a set `PREFECT_API_URL` is used as is. The
+    server stops with the block, and with this process even on SIGKILL.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        yield lambda: None
+        return
+    import importlib.util
+
+    spec = importlib.util.find_spec("prefect")  # locates the package without importing it
+    site = Path(spec.origin).parents[1] if spec and spec.origin else None
+    port = free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    command = [sys.executable, "-m", "uvicorn", *(["--app-dir", str(site)] if site else [])]
+    command += ["--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--log-level", "error", "--lifespan", "on"]
+    env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+    home = Path(os.environ.get("PREFECT_HOME") or PROJECT_ROOT / ".prefect")
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / "api.log", "ab") as log:
+        proc = subprocess.Popen(
+            command,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
+    os.environ["PREFECT_API_URL"] = api_url
+    try:
+        yield lambda: wait_healthy(api_url, timeout, proc, every=0.1)
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)
+        stop_process_group(proc, grace=5)
