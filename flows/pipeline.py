@@ -33,7 +33,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 import newsetl
-from tasks.chain import Batch, InputOrder, ProcessedBatch, assemble_batch, process_batch, stub
+from tasks.chain import Batch, InputOrder, OpaqueDocs, ProcessedBatch, assemble_batch, process_batch, stub
 from tasks.dedupe import SeenIndex, dedupe_exact_batch
 from tasks.entities import catalog_rows
 from tasks.ingest import DEFAULT_MAX_BYTES, Source, discover, ingest_batch
@@ -111,12 +111,22 @@ def _local_pool(workers: int) -> Iterator[Executor | None]:
     if workers <= 1:
         yield None
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["flows.pipeline"])
+    context = _fork_server()
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
     ) as pool:
         yield pool
+
+
+def _fork_server() -> multiprocessing.context.BaseContext:
+    """The forkserver context, its server started now: it imports the stages (seconds) while the
+    flow lists and hashes the inputs, instead of when the first batch is ready."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["flows.pipeline", "tasks.warm"])
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+    return context
 
 
 def _exit_with(flow_pid: int) -> None:
@@ -193,6 +203,9 @@ def _run_locked(
     summary = RunSummary(output_dir=str(output), report=str(report_dir / "index.html"))
     summary.recovered = recover(output)
     sources = discover_task(str(input_path))
+    pool_size = min(workers, -(-len(sources) // batch_size))  # no more processes than batches
+    if pool_size > 1:
+        _fork_server()
     version = code_version()
     fingerprint = inputs_fingerprint(
         ((s.rel, None if s.refused else s.path) for s in sources),
@@ -243,7 +256,7 @@ def _run_locked(
         processed.quarantined.clear()
 
     try:
-        with _local_pool(min(workers, -(-len(sources) // batch_size))) as pool:
+        with _local_pool(pool_size) as pool:
             for sources_batch in _batches(sources, batch_size):
                 timer = time.perf_counter()
                 ingested = ingest_batch(sources_batch, max_bytes)
@@ -265,7 +278,7 @@ def _run_locked(
                 summary.inputs += ingested.stats["in"]
                 summary.reused += len(batch.cached)
                 if todo:
-                    batch.future = process_batch.submit(todo, LEXICON_VERSION, pool)
+                    batch.future = process_batch.submit(OpaqueDocs(todo), LEXICON_VERSION, pool)
                 for doc in copies:
                     doc.raw = ""
                 ingested.docs.clear()  # the task results Prefect keeps: only the batch's stubs stay

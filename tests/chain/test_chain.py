@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tasks.chain import Batch, InputOrder, ProcessedBatch, assemble_batch
+from tasks.chain import Batch, InputOrder, ProcessedBatch, assemble_batch, warm_up
 from tasks.dedupe import SeenIndex, drop_exact_duplicates
 from tasks.ingest import Source
 from tasks.records import Doc
@@ -39,3 +39,13 @@ def test_a_copy_of_an_article_quarantined_after_extract_is_not_a_dangling_duplic
         "a.txt": "row-check:furniture",
         "c.txt": "copy-of-quarantined",
     }
+
+
+def test_warm_up_takes_both_formats_through_every_stage():
+    """The fork server's warm-up only loads a stage's data if its document reaches that stage."""
+    out = warm_up()
+    assert sorted(out.finished) == ["warm-up.html", "warm-up.txt"]
+    assert not any(out.quarantined.values())
+    for rows in out.finished.values():
+        assert any(q["speaker"] and "Zelensky" in q["speaker"] for q in rows["quotes"])
+        assert any(e["entity_id"] for e in rows["entities"])
