@@ -110,9 +110,9 @@ def measure(kind: str, *args: str) -> dict:
 
 
 def run(n: int, formats: list[str], workers: int, batch_size: int, skip_baseline: bool, seed: int) -> dict:
-    from bench.corpus import write_corpus
+    from bench.corpus import CORPUS_VERSION, write_corpus
 
-    corpus = OUT / f"corpus-{n}-seed{seed}"
+    corpus = OUT / f"corpus-v{CORPUS_VERSION}-{n}-seed{seed}"
     t = time.perf_counter()
     write_corpus(corpus, n, seed, tuple(sorted(set(formats) | ({"html"} if not skip_baseline else set()))))
     print(f"corpus: {corpus} ({time.perf_counter() - t:.0f} s to write)", file=sys.stderr)

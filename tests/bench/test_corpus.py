@@ -43,7 +43,7 @@ def test_pages_weigh_40_to_100_kb_with_scripts_menus_sidebars_and_comments(corpu
     sizes = [len(p.encode()) for p in pages]
     assert all(40_000 <= s <= 100_000 for s in sizes), (min(sizes), max(sizes))
     for page in pages:
-        assert page.count("<script>") >= 2 and 'class="menu"' in page and 'class="rail"' in page
+        assert page.count("<script>") >= 2 and 'class="menu"' in page and 'class="rail' in page
     assert sum('class="comment"' in p for p in pages) > N // 2
 
 

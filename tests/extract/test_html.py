@@ -74,6 +74,21 @@ def test_marked_up_reader_comments_become_rows():
         ("Pieter", "About time.", 1), ("kasia_w", "Prices will not fall.", 2)]
 
 
+def test_bem_style_comment_markup_becomes_rows():
+    """comment / comment__author / comment__text, as BEM-named themes write them."""
+    comments = "".join(
+        f'<li class="comment"><div class="comment__header"><img class="comment__avatar" src="/a.png" alt="">'
+        f'<span class="comment__author">{a}</span> <time class="comment__time">2/14/2025 at {k}:05 AM</time></div>'
+        f'<div class="comment__body"><p class="comment__text">{t}</p></div>'
+        f'<div class="comment__actions"><a href="#" class="reply">Reply</a> <button>Like <span>3</span></button></div></li>'
+        for k, (a, t) in enumerate([("Pieter", "About time."), ("kasia_w", "Prices will not fall.")], start=1))
+    art = "<article>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</article>"
+    got = extract_html(page(art + f'<section class="comments"><ol class="comments__list">{comments}</ol></section>'))
+    assert got.paragraphs == PARAS
+    assert [(c["author"], c["text"], c["posted_at"].hour) for c in got.comments] == [
+        ("Pieter", "About time.", 1), ("kasia_w", "Prices will not fall.", 2)]
+
+
 def test_description_only_in_meta_tags_is_not_added():
     dek = "Trucks will be able to cross again from next month, officials said after a week of talks."
     ld = json.dumps({"@type": "NewsArticle", "description": dek})
