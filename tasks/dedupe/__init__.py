@@ -8,21 +8,26 @@ spans batches, so the first copy in input order is the one kept, run after run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.records import Doc
 
 
-@dataclass
 class SeenIndex:
-    """What a run has kept so far: content hash or article ID -> (article_id, source_path)."""
+    """What a run has kept so far: content hash or article ID -> (article_id, source_path).
 
-    by_sha256: dict[str, str] = field(default_factory=dict)  # sha256 -> source_path
-    by_article: dict[str, str] = field(default_factory=dict)  # article_id -> source_path
-    article_of_sha: dict[str, str] = field(default_factory=dict)  # sha256 -> article_id
+    A plain class, not a dataclass, on purpose: Prefect walks a task's dataclass arguments entry
+    by entry looking for futures, and this index grows with the corpus, so every batch would
+    pay for all the batches before it (at 100,000 documents, minutes of the flow's time).
+    """
+
+    __slots__ = ("by_sha256", "by_article", "article_of_sha")
+
+    def __init__(self) -> None:
+        self.by_sha256: dict[str, str] = {}  # sha256 -> source_path
+        self.by_article: dict[str, str] = {}  # article_id -> source_path
+        self.article_of_sha: dict[str, str] = {}  # sha256 -> article_id
 
 
 def drop_exact_duplicates(docs: list[Doc], seen: SeenIndex) -> tuple[list[Doc], list[Doc]]:

@@ -49,3 +49,14 @@ def test_warm_up_takes_both_formats_through_every_stage():
     for rows in out.finished.values():
         assert any(q["speaker"] and "Zelensky" in q["speaker"] for q in rows["quotes"])
         assert any(e["entity_id"] for e in rows["entities"])
+
+
+def test_a_batch_is_one_value_to_prefect():
+    from prefect.utilities.collections import visit_collection
+
+    from tasks.chain import OpaqueDocs
+
+    batch = OpaqueDocs([Doc(source_path=f"{i}.txt", source_format="text", raw="x") for i in range(50)])
+    visited = []
+    visit_collection(batch, lambda x: visited.append(x), return_data=False)
+    assert visited == [batch]

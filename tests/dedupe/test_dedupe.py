@@ -40,3 +40,15 @@ def test_copy_of_a_quarantined_input_is_quarantined_too():
     assert kept == [] and dups == []
     assert quarantined[0]["source_path"] == "b.txt"
     assert quarantined[0]["reason"] == "copy-of-quarantined"
+
+
+def test_prefect_does_not_walk_the_growing_index():
+    """Passed to a task every batch, the index must be one value to Prefect, not N entries."""
+    from prefect.utilities.collections import visit_collection
+
+    seen = SeenIndex()
+    for i in range(1000):
+        seen.by_sha256[f"{i:064x}"] = f"doc{i}.txt"
+    visited = []
+    visit_collection(seen, lambda x: visited.append(x), return_data=False)
+    assert visited == [seen]
