@@ -33,6 +33,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 import newsetl
+from newsetl import runtime
 from tasks.chain import Batch, InputOrder, OpaqueDocs, ProcessedBatch, assemble_batch, process_batch, stub
 from tasks.dedupe import SeenIndex, dedupe_exact_batch
 from tasks.entities import catalog_rows
@@ -119,14 +120,9 @@ def _local_pool(workers: int) -> Iterator[Executor | None]:
 
 
 def _fork_server() -> multiprocessing.context.BaseContext:
-    """The forkserver context, its server started now: it imports the stages (seconds) while the
-    flow lists and hashes the inputs, instead of when the first batch is ready."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["flows.pipeline", "tasks.warm"])
-    from multiprocessing import forkserver
-
-    forkserver.ensure_running()
-    return context
+    """The forkserver context, its server started now (a no-op if the CLI already started it)."""
+    runtime.start_fork_server()
+    return multiprocessing.get_context("forkserver")
 
 
 def _exit_with(flow_pid: int) -> None:
@@ -228,7 +224,7 @@ def _run_locked(
     stats: dict[str, Counter] = {}
     seen = SeenIndex()
     auto_mentions: dict[tuple[str, str], dict] = {}  # (entity_id, surface) -> a mention, for the catalogue
-    window = max(1, in_flight or workers)
+    window = max(1, in_flight or 2 * workers)  # a queued batch per worker: none idles while the flow ingests
     pending: deque[tuple[Batch, list[Doc]]] = deque()
     bar = _progress(len(sources)) if progress else None
 

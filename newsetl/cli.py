@@ -70,6 +70,8 @@ def run(
     # Dask workers need a standing server; a local run starts Prefect's temporary API now, so it
     # boots while the stages import.
     with runtime.api_server() if task_runner is TaskRunnerName.dask else runtime.early_api() as api:
+        if task_runner is TaskRunnerName.local and workers > 1 and runtime.more_files_than(input, batch_size):
+            runtime.start_fork_server()  # the pool's workers will be needed: warm them up meanwhile
         from flows.pipeline import run_pipeline
         from tasks.publish import OutputLocked
 

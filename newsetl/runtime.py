@@ -175,3 +175,34 @@ def early_api(timeout: float = 90) -> Iterator[Callable[[], None]]:
     finally:
         os.environ.pop("PREFECT_API_URL", None)
         stop_process_group(proc, grace=5)
+
+
+# What the local pool's fork server imports before it forks workers: the chain (whose callables
+# the workers unpickle) and `tasks.warm` (every stage's data loaded once, shared by the workers).
+WORKER_PRELOAD = ["flows.pipeline", "tasks.warm"]
+
+
+def start_fork_server() -> None:
+    """Start the local pool's fork server now, if it is not running.
+
+    Its imports and warm-up take seconds of CPU; started early (by the CLI, beside Prefect's API
+    and the main imports, or by the flow right after listing the inputs) they overlap other
+    startup work instead of delaying the first batch.
+    """
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(WORKER_PRELOAD)
+    forkserver.ensure_running()
+
+
+def more_files_than(path: Path, count: int) -> bool:
+    """Whether a folder holds more than `count` files (stops looking as soon as it does)."""
+    if not path.is_dir():
+        return False
+    seen = 0
+    for _, _, files in os.walk(path):
+        seen += len(files)
+        if seen > count:
+            return True
+    return False
