@@ -287,6 +287,10 @@ def _run_locked(
 
         writer.write("entity_catalog", catalog_rows(auto_mentions.values()))
         writer.close()
+        # The run-wide indexes grow with the corpus and are done with: empty them in place
+        # (Prefect keeps the list `discover` returned) before clustering and validation peak.
+        for index in (sources, order.index, seen.by_sha256, seen.by_article, seen.article_of_sha, auto_mentions):
+            index.clear()
         timer = time.perf_counter()
         quotes = cluster_staged_quotes_task(writer.path("quotes"))
         stats["cluster-quotes"] = Counter(quotes=quotes, ms=round(1000 * (time.perf_counter() - timer)))
