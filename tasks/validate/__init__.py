@@ -27,7 +27,7 @@ from prefect.cache_policies import NO_CACHE
 
 from tasks.publish.schema import TABLES
 from tasks.validate.chunks import ArticleTexts, TableSource, chunk_bytes_setting
-from tasks.validate.derived import TableReferences, derive_chunk, expectation_parameters
+from tasks.validate.derived import KeySet, TableReferences, derive_chunk, expectation_parameters
 from tasks.validate.unique import duplicate_candidates, key_columns
 
 log = logging.getLogger(__name__)
@@ -315,9 +315,9 @@ def _references(sources: dict[str, TableSource], chunk_bytes: int) -> TableRefer
     catalog = sources.get("entity_catalog")
     entity_ids = catalog.read_columns(["entity_id"]).column("entity_id") if catalog is not None else None
     return TableReferences(
-        article_ids=set(articles.column("article_id").drop_null().to_pylist()),
-        article_paths=set(articles.column("source_path").drop_null().to_pylist()),
-        entity_ids=set(entity_ids.drop_null().to_pylist()) if entity_ids is not None else set(),
+        article_ids=KeySet(articles.column("article_id")),
+        article_paths=KeySet(articles.column("source_path")),
+        entity_ids=KeySet(entity_ids if entity_ids is not None else []),
         texts=ArticleTexts(sources["articles"], chunk_bytes),
     )
 

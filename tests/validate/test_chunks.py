@@ -93,3 +93,13 @@ def test_span_checks_fetch_a_bounded_number_of_articles_at_once():
     ids = ["a", "a", "b", "c", "c", "d", "a"]
     assert _runs_of_articles(ids, 2) == [(0, 3), (3, 6), (6, 7)]
     assert _runs_of_articles(ids, 10) == [(0, 7)]
+
+
+def test_key_set_membership_is_exact_and_never_matches_a_missing_value():
+    from tasks.validate.derived import KeySet
+
+    keys = KeySet(pa.chunked_array([["a1", "b2", None], ["c3", "a1"]]))
+    assert len(keys) == 3
+    assert keys.contains(["a1", "c3", "a", "a1 ", None, float("nan")]) == [True, True, False, False, False, False]
+    assert "b2" in keys and "zz" not in keys
+    assert KeySet([]).contains(["a1"]) == [False]
