@@ -84,9 +84,19 @@ def local_server(port: int | None = None, timeout: float = 180) -> Iterator[str]
     }
     env.pop("PREFECT_API_URL", None)
     prefect = Path(sys.executable).with_name("prefect")
-    with open(home / "server.log", "ab") as log:
-        proc = subprocess.Popen(
-            [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+    proc = _spawn_server([str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)], env, home / "server.log")
+    try:
+        wait_healthy(api_url, timeout, proc)
+        yield api_url
+    finally:
+        stop_process_group(proc)
+
+
+def _spawn_server(command: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """A server process in its own process group, logging to `log_path`, that dies with us."""
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(
+            command,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -94,11 +104,6 @@ def local_server(port: int | None = None, timeout: float = 180) -> Iterator[str]
             start_new_session=True,
             preexec_fn=_die_with_parent,
         )
-    try:
-        wait_healthy(api_url, timeout, proc)
-        yield api_url
-    finally:
-        stop_process_group(proc)
 
 
 def stop_process_group(proc: subprocess.Popen, grace: float = 20) -> None:
@@ -159,16 +164,7 @@ def early_api(timeout: float = 90) -> Iterator[Callable[[], None]]:
     env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
     home = Path(os.environ.get("PREFECT_HOME") or PROJECT_ROOT / ".prefect")
     home.mkdir(parents=True, exist_ok=True)
-    with open(home / "api.log", "ab") as log:
-        proc = subprocess.Popen(
-            command,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-            preexec_fn=_die_with_parent,
-        )
+    proc = _spawn_server(command, env, home / "api.log")
     os.environ["PREFECT_API_URL"] = api_url
     try:
         yield lambda: wait_healthy(api_url, timeout, proc, every=0.1)

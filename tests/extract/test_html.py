@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
+import pytest
+
 from tasks.extract.html import extract_html, html_to_text
 
 PARAS = [
@@ -61,29 +63,31 @@ def test_html_to_text_keeps_blocks_apart():
     assert text.split("\n\n") == ["One two", "three"]
 
 
-def test_marked_up_reader_comments_become_rows():
-    comments = "".join(
-        f'<li class="comment" id="comment-{k}"><div class="comment-author"><b class="fn">{a}</b></div>'
-        f'<div class="comment-metadata"><time datetime="2025-02-14T0{k}:00:00+00:00">Feb 14</time></div>'
-        f'<div class="comment-content"><p>{t}</p></div><a class="comment-reply-link">Reply</a></li>'
-        for k, (a, t) in enumerate([("Pieter", "About time."), ("kasia_w", "Prices will not fall.")], start=1))
-    art = "<article>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</article>"
-    got = extract_html(page(art + f'<div id="comments"><ol class="comment-list">{comments}</ol></div>'))
-    assert got.paragraphs == PARAS
-    assert [(c["author"], c["text"], c["posted_at"].hour) for c in got.comments] == [
-        ("Pieter", "About time.", 1), ("kasia_w", "Prices will not fall.", 2)]
+def _wordpress_comment(k: int, author: str, text: str) -> str:
+    return (f'<li class="comment" id="comment-{k}"><div class="comment-author"><b class="fn">{author}</b></div>'
+            f'<div class="comment-metadata"><time datetime="2025-02-14T0{k}:00:00+00:00">Feb 14</time></div>'
+            f'<div class="comment-content"><p>{text}</p></div><a class="comment-reply-link">Reply</a></li>')
 
 
-def test_bem_style_comment_markup_becomes_rows():
-    """comment / comment__author / comment__text, as BEM-named themes write them."""
-    comments = "".join(
-        f'<li class="comment"><div class="comment__header"><img class="comment__avatar" src="/a.png" alt="">'
-        f'<span class="comment__author">{a}</span> <time class="comment__time">2/14/2025 at {k}:05 AM</time></div>'
-        f'<div class="comment__body"><p class="comment__text">{t}</p></div>'
-        f'<div class="comment__actions"><a href="#" class="reply">Reply</a> <button>Like <span>3</span></button></div></li>'
-        for k, (a, t) in enumerate([("Pieter", "About time."), ("kasia_w", "Prices will not fall.")], start=1))
+def _bem_comment(k: int, author: str, text: str) -> str:
+    return (f'<li class="comment"><div class="comment__header"><img class="comment__avatar" src="/a.png" alt="">'
+            f'<span class="comment__author">{author}</span> <time class="comment__time">2/14/2025 at {k}:05 AM</time></div>'
+            f'<div class="comment__body"><p class="comment__text">{text}</p></div>'
+            f'<div class="comment__actions"><a href="#" class="reply">Reply</a> <button>Like <span>3</span></button></div></li>')
+
+
+@pytest.mark.parametrize(
+    "item, thread",
+    [
+        (_wordpress_comment, '<div id="comments"><ol class="comment-list">{}</ol></div>'),
+        (_bem_comment, '<section class="comments"><ol class="comments__list">{}</ol></section>'),
+    ],
+    ids=["wordpress", "bem-class-names"],
+)
+def test_marked_up_reader_comments_become_rows(item, thread):
+    comments = "".join(item(k, a, t) for k, (a, t) in enumerate([("Pieter", "About time."), ("kasia_w", "Prices will not fall.")], start=1))
     art = "<article>" + "".join(f"<p>{p}</p>" for p in PARAS) + "</article>"
-    got = extract_html(page(art + f'<section class="comments"><ol class="comments__list">{comments}</ol></section>'))
+    got = extract_html(page(art + thread.format(comments)))
     assert got.paragraphs == PARAS
     assert [(c["author"], c["text"], c["posted_at"].hour) for c in got.comments] == [
         ("Pieter", "About time.", 1), ("kasia_w", "Prices will not fall.", 2)]
