@@ -51,9 +51,7 @@ def _child_pipeline(input_dir: str, output_dir: str, workers: int, batch_size: i
     from newsetl import runtime
 
     runtime.configure()
-    with runtime.early_api() as api_ready:  # as `newsetl run` does: the API boots during imports,
-        if workers > 1 and runtime.more_files_than(Path(input_dir), batch_size):
-            runtime.start_fork_server()  # and so does the pool's fork server
+    with runtime.booting_local_run(Path(input_dir), workers, batch_size) as api_ready:  # as `newsetl run` does
         from flows.pipeline import run_pipeline
 
         api_ready()

@@ -36,7 +36,7 @@ import newsetl
 from newsetl import runtime
 from tasks.chain import Batch, InputOrder, OpaqueDocs, ProcessedBatch, assemble_batch, process_batch, stub
 from tasks.dedupe import SeenIndex, dedupe_exact_batch
-from tasks.entities import catalog_rows
+from tasks.entities import AutoEntities
 from tasks.ingest import DEFAULT_MAX_BYTES, Source, discover, ingest_batch
 from tasks.normalise import LEXICON_VERSION
 from tasks.publish import (
@@ -57,7 +57,7 @@ from tasks.publish import (
     recover,
     staging_dir,
 )
-from tasks.quotes.cluster import cluster_staged_quotes
+from tasks.quotes import cluster_staged_quotes_task
 from tasks.records import Doc
 from tasks.validate import DEFAULT_EXPECTATIONS, validate_task
 
@@ -94,11 +94,6 @@ class RunSummary:
 @task(name="discover", cache_policy=NO_CACHE)
 def discover_task(input_path: str) -> list[Source]:
     return discover(input_path)
-
-
-@task(name="cluster-quotes", cache_policy=NO_CACHE)
-def cluster_staged_quotes_task(path: Path) -> int:
-    return cluster_staged_quotes(path)
 
 
 def _batches(items: list, size: int):
@@ -223,7 +218,7 @@ def _run_locked(
     order = InputOrder(sources)
     stats: dict[str, Counter] = {}
     seen = SeenIndex()
-    auto_mentions: dict[tuple[str, str], dict] = {}  # (entity_id, surface) -> a mention, for the catalogue
+    auto_entities = AutoEntities()  # entities beyond the curated catalogue, for entity_catalog
     window = max(1, in_flight or 2 * workers)  # a queued batch per worker: none idles while the flow ingests
     pending: deque[tuple[Batch, list[Doc]]] = deque()
     bar = _progress(len(sources)) if progress else None
@@ -232,8 +227,7 @@ def _run_locked(
         processed = batch.future.result() if batch.future is not None else ProcessedBatch()
         submitted.clear()  # Prefect keeps a task's arguments until the flow ends: let the documents go
         rows, duplicates, quarantined = assemble_batch(batch, processed, seen, cache, order)
-        for row in rows["entities"]:
-            auto_mentions.setdefault((row["entity_id"], row["surface"]), _catalog_mention(row))
+        auto_entities.add(rows["entities"])
         writer.write_all(rows)  # quotes without their cluster, filled in once all are staged
         writer.write("duplicates", duplicates)
         writer.write("quarantine", quarantined)
@@ -285,12 +279,13 @@ def _run_locked(
             while pending:
                 finish(*pending.popleft())
 
-        writer.write("entity_catalog", catalog_rows(auto_mentions.values()))
+        writer.write("entity_catalog", auto_entities.catalog_rows())
         writer.close()
         # The run-wide indexes grow with the corpus and are done with: empty them in place
         # (Prefect keeps the list `discover` returned) before clustering and validation peak.
-        for index in (sources, order.index, seen.by_sha256, seen.by_article, seen.article_of_sha, auto_mentions):
-            index.clear()
+        sources.clear()
+        order.clear()
+        seen.clear()
         timer = time.perf_counter()
         quotes = cluster_staged_quotes_task(writer.path("quotes"))
         stats["cluster-quotes"] = Counter(quotes=quotes, ms=round(1000 * (time.perf_counter() - timer)))
@@ -328,11 +323,6 @@ def _run_locked(
     else:
         discard_staged(staged)
     return summary
-
-
-def _catalog_mention(row: dict[str, Any]) -> dict[str, Any]:
-    """What the catalogue needs of a mention: not its article, offsets nor source."""
-    return {k: row.get(k) for k in ("entity_id", "name", "type", "wikidata_id", "surface")}
 
 
 def _unchanged(summary: RunSummary, manifest: dict[str, Any]) -> RunSummary:

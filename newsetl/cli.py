@@ -67,16 +67,15 @@ def run(
         raise _fail_usage("--dask-address needs --task-runner dask")
     _check_unlocked(output, work_dir)
     workers = workers or os.cpu_count() or 1
-    # Dask workers need a standing server; a local run starts Prefect's temporary API now, so it
-    # boots while the stages import.
-    with runtime.api_server() if task_runner is TaskRunnerName.dask else runtime.early_api() as api:
-        if task_runner is TaskRunnerName.local and workers > 1 and runtime.more_files_than(input, batch_size):
-            runtime.start_fork_server()  # the pool's workers will be needed: warm them up meanwhile
+    # Dask workers need a standing server; a local run starts Prefect's temporary API (and its
+    # pool's fork server) now, so they boot while the stages import.
+    local = task_runner is TaskRunnerName.local
+    with runtime.booting_local_run(input, workers, batch_size) if local else runtime.api_server() as api:
         from flows.pipeline import run_pipeline
         from tasks.publish import OutputLocked
 
-        if callable(api):
-            api()  # wait until the API answers
+        if local:
+            api()  # wait until the temporary API answers
 
         flow = run_pipeline
         if task_runner is TaskRunnerName.dask:

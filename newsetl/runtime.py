@@ -192,6 +192,17 @@ def start_fork_server() -> None:
     forkserver.ensure_running()
 
 
+@contextlib.contextmanager
+def booting_local_run(input_path: Path, workers: int, batch_size: int) -> Iterator[Callable[[], None]]:
+    """What a local run needs besides its imports, started before them so it boots meanwhile:
+    Prefect's temporary API, and the pool's fork server when the input fills more than one
+    batch. Yields a wait for the API to answer."""
+    with early_api() as api_ready:
+        if workers > 1 and more_files_than(Path(input_path), batch_size):
+            start_fork_server()
+        yield api_ready
+
+
 def more_files_than(path: Path, count: int) -> bool:
     """Whether a folder holds more than `count` files (stops looking as soon as it does)."""
     if not path.is_dir():

@@ -134,6 +134,9 @@ class InputOrder:
     def __init__(self, sources: list[Source]):
         self.index = {s.rel: i for i, s in enumerate(sources)}
 
+    def clear(self) -> None:
+        self.index.clear()
+
     def __call__(self, source_path: str) -> tuple[int, int]:
         if source_path in self.index:
             return self.index[source_path], 0

@@ -29,6 +29,10 @@ class SeenIndex:
         self.by_article: dict[str, str] = {}  # article_id -> source_path
         self.article_of_sha: dict[str, str] = {}  # sha256 -> article_id
 
+    def clear(self) -> None:
+        for index in (self.by_sha256, self.by_article, self.article_of_sha):
+            index.clear()
+
 
 def drop_exact_duplicates(docs: list[Doc], seen: SeenIndex) -> tuple[list[Doc], list[Doc]]:
     """Split docs into (first copies, exact copies of an earlier input); records the firsts."""

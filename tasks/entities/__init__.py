@@ -43,6 +43,7 @@ from tasks.records import Doc
 
 __all__ = [
     "ENTITY_TYPES",
+    "AutoEntities",
     "catalog_rows",
     "configure",
     "entities_batch",
@@ -76,24 +77,40 @@ def entities_batch(docs: list[Doc]) -> StageResult:
     return run_stage("entities", lambda d: entities_doc(d, by_doc.get(id(d))), docs)
 
 
+class AutoEntities:
+    """The entities a run found beyond the curated catalogue, gathered a batch of mentions at a
+    time: per entity its first mention's name, type and Wikidata ID, and its other spellings.
+    Mentions of curated entities are not kept, so this grows with the entities, not the text."""
+
+    def __init__(self) -> None:
+        self._curated = load_catalog().entities
+        self._rows: dict[str, dict[str, Any]] = {}
+
+    def add(self, mentions: Iterable[dict[str, Any]]) -> None:
+        for m in mentions:
+            if m["entity_id"] in self._curated:
+                continue
+            row = self._rows.setdefault(
+                m["entity_id"],
+                {"entity_id": m["entity_id"], "name": m["name"], "type": m["type"], "wikidata_id": m.get("wikidata_id"), "aliases": set()},
+            )
+            if m["surface"] != m["name"]:
+                row["aliases"].add(m["surface"])
+
+    def catalog_rows(self) -> list[dict[str, Any]]:
+        """Rows of entity_catalog: the curated catalogue, then the auto entities by ID."""
+        rows = load_catalog().rows()
+        for entity_id in sorted(self._rows):
+            row = self._rows[entity_id]
+            rows.append({**row, "aliases": sorted(row["aliases"])})
+        return rows
+
+
 def catalog_rows(extra_mentions: Iterable[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Rows of entity_catalog: the curated catalogue, plus every auto entity in `extra_mentions`."""
-    catalog = load_catalog()
-    rows = catalog.rows()
-    extra: dict[str, dict[str, Any]] = {}
-    for m in extra_mentions or ():
-        if m["entity_id"] in catalog.entities:
-            continue
-        row = extra.setdefault(
-            m["entity_id"],
-            {"entity_id": m["entity_id"], "name": m["name"], "type": m["type"], "wikidata_id": m.get("wikidata_id"), "aliases": set()},
-        )
-        if m["surface"] != m["name"]:
-            row["aliases"].add(m["surface"])
-    for entity_id in sorted(extra):
-        row = extra[entity_id]
-        rows.append({**row, "aliases": sorted(row["aliases"])})
-    return rows
+    auto = AutoEntities()
+    auto.add(extra_mentions or ())
+    return auto.catalog_rows()
 
 
 def lookup(name: str, mentions: Iterable[dict[str, Any]] | None = None) -> dict[str, Any] | None:

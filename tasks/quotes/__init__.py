@@ -21,6 +21,7 @@ Conventions of the rows:
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, Callable
 
 from prefect import task
@@ -28,12 +29,12 @@ from prefect.cache_policies import NO_CACHE
 
 from tasks.batch import StageResult, run_stage
 from tasks.quotes.attribution import Found, find_attributed
-from tasks.quotes.cluster import cluster_quotes
+from tasks.quotes.cluster import cluster_quotes, cluster_staged_quotes
 from tasks.quotes.offsets import published_span
 from tasks.quotes.speakers import Resolver
 from tasks.records import Doc, content_id
 
-__all__ = ["quotes_doc", "cluster_quotes", "quotes_batch", "cluster_quotes_task", "published_span"]
+__all__ = ["quotes_doc", "cluster_quotes", "quotes_batch", "cluster_staged_quotes_task", "published_span"]
 
 
 def _entity_lookup() -> Callable[[str], dict | None] | None:
@@ -133,7 +134,6 @@ def quotes_batch(docs: list[Doc]) -> StageResult:
 
 
 @task(name="cluster-quotes", cache_policy=NO_CACHE)
-def cluster_quotes_task(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Cluster all quote rows of a run in place; returns them for chaining."""
-    cluster_quotes(rows)
-    return rows
+def cluster_staged_quotes_task(path: Path) -> int:
+    """Cluster every quote of a run's staged table across articles; returns how many."""
+    return cluster_staged_quotes(path)

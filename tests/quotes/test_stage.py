@@ -6,7 +6,7 @@ import pyarrow as pa
 
 from tasks.normalise import normalise_doc
 from tasks.publish.schema import QUOTES
-from tasks.quotes import cluster_quotes, cluster_quotes_task, quotes_batch, quotes_doc
+from tasks.quotes import cluster_quotes, cluster_staged_quotes_task, quotes_batch, quotes_doc
 from tasks.records import Doc, content_id
 
 TEXT = (
@@ -70,11 +70,18 @@ def test_batch_task_runs_every_doc_and_counts_them():
     assert result.docs[0].quotes and result.docs[1].quotes == []
 
 
-def test_cluster_task_returns_the_rows_with_ids():
+def test_cluster_task_fills_the_cluster_ids_of_the_staged_table(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tasks.publish.schema import TABLES
+
     doc = _doc()
     quotes_doc(doc)
-    rows = cluster_quotes_task.fn(doc.quotes)
-    assert rows is doc.quotes and all(r["quote_cluster_id"] for r in rows)
+    path = tmp_path / "quotes.parquet"
+    pq.write_table(pa.Table.from_pylist(doc.quotes, schema=TABLES["quotes"]), path)
+    assert cluster_staged_quotes_task.fn(path) == len(doc.quotes) > 0
+    assert all(pq.read_table(path).column("quote_cluster_id").to_pylist())
 
 
 from hypothesis import given, settings  # noqa: E402
