@@ -89,17 +89,12 @@ def segments(text: str) -> list[list[str]]:
 
 
 def shingles(text: str) -> set[str]:
-    out = set()
-    for words in segments(text):
-        if len(words) < SHINGLE:
-            continue
-        for i in range(len(words) - SHINGLE + 1):
-            out.add(" ".join(words[i : i + SHINGLE]))
-    return out
+    return _shingles_of(segments(text))
 
 
-def _speaker_key(row: dict[str, Any]) -> str | None:
-    return _key_of(row.get("speaker_entity_id"), row.get("speaker"))
+def _shingles_of(segs: list[list[str]]) -> set[str]:
+    """Word SHINGLE-grams within each segment (a segment shorter than SHINGLE gives none)."""
+    return {" ".join(words[i : i + SHINGLE]) for words in segs for i in range(len(words) - SHINGLE + 1)}
 
 
 def _key_of(speaker_entity_id: Any, speaker: Any) -> str | None:
@@ -232,7 +227,7 @@ class QuoteSketches:
         counts = array("i")
         for text, eid, speaker, article in zip(texts, speaker_entity_ids, speakers, articles, strict=True):
             segs = segments(text)
-            sh = {" ".join(words[i : i + SHINGLE]) for words in segs for i in range(len(words) - SHINGLE + 1)}
+            sh = _shingles_of(segs)
             folded = " ".join(w for seg in segs for w in seg)
             key = _key_of(eid, speaker)
             surname = fold(str(speaker or "")).split()[-1:]
@@ -254,9 +249,6 @@ class QuoteSketches:
             self._indexed.append(np.flatnonzero(indexed) + (self.n - len(counts_np)))
         self._hashes.append(hashes)
         self.counts.extend(counts)
-
-    def key_id(self, key: str | None) -> int:
-        return -1 if key is None else self._keys.get(key, -2)
 
 
 class _Shingles:
@@ -495,7 +487,9 @@ def cluster_staged_quotes(path: Path) -> int:
                 j += 1
 
     sketches = QuoteSketches()
-    for batch in source.iter_batches(batch_size=ROWS_PER_READ, columns=list(CLUSTER_COLUMNS)):
+    ids: list[pa.Array] = []
+    for batch in source.iter_batches(batch_size=ROWS_PER_READ, columns=[*CLUSTER_COLUMNS, "quote_id"]):
+        ids.append(batch.column("quote_id"))
         columns = {c: batch.column(c).to_pylist() for c in CLUSTER_COLUMNS}
         sketches.add(
             [_quote_text(tn, t) for tn, t in zip(columns["text_normalized"], columns["text"])],
@@ -503,7 +497,7 @@ def cluster_staged_quotes(path: Path) -> int:
             columns["speaker"],
             columns["article_id"],
         )
-    quote_ids = source.read(columns=["quote_id"]).column("quote_id").combine_chunks()
+    quote_ids = pa.chunked_array(ids, type=source.schema_arrow.field("quote_id").type).combine_chunks()
     rank = pc.rank(quote_ids, sort_keys="ascending", tiebreaker="dense").to_numpy().astype(np.int64)
     cluster_of = cluster_sketches(sketches, rank, texts)
     del sketches

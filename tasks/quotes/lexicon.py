@@ -36,7 +36,6 @@ class OfficeHolder:
 @dataclass(frozen=True)
 class Lexicon:
     verbs: dict[str, str]  # inflected form -> lemma
-    verb_phrases: tuple[str, ...]
     verb_phrases_by_first: dict[str, tuple[tuple[str, tuple[str, ...]], ...]]  # first word -> (phrase, words)
     skip_words: frozenset[str]
     pronouns: dict[str, dict]
@@ -118,7 +117,6 @@ def lexicon() -> Lexicon:
             by_first.setdefault(words[0], []).append((phrase, words))
     return Lexicon(
         verbs=verbs,
-        verb_phrases=verb_phrases,
         verb_phrases_by_first={k: tuple(v) for k, v in by_first.items()},
         skip_words=frozenset(w.lower() for w in _lines("skip_words.txt")),
         pronouns={k.lower(): v for k, v in _yaml("pronouns.yaml").items()},
