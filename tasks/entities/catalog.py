@@ -113,7 +113,6 @@ class Catalog:
         self.root = Node()
         self._index_aliases = index  # False: entries only, for reading the catalogue, not matching
         self._by_key: dict[tuple[str, ...], list[Variant]] = {}
-        self._indexed: set[tuple[tuple[str, ...], str, bool, tuple]] = set()  # (key, entity, short, cases)
         # (trie node id, word as written) -> variants whose case fits; bounded by the catalogue's
         # first words times the ways they are capitalised.
         self.case_cache: dict[tuple[int, str], list[Variant]] = {}
@@ -166,10 +165,8 @@ class Catalog:
         for k in key:
             node = node.children.setdefault(k, Node())
         variant = Variant(entity, tuple(_case_of(t) for t in tokens), keep, short)
-        seen = (key, entity.entity_id, short, variant.cases)
-        if seen in self._indexed:
-            return
-        self._indexed.add(seen)
+        if any(v.entity is entity and v.short == short and v.cases == variant.cases for v in node.variants):
+            return  # the same spelling of the same name, listed twice (nodes hold a few variants)
         node.variants.append(variant)
         self._by_key.setdefault(key[:keep], []).append(variant)
 

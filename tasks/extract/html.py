@@ -28,7 +28,7 @@ from trafilatura.utils import load_html
 
 from tasks.extract.dates import find_date
 from tasks.extract.html_meta import PageMeta, page_comments, page_meta
-from tasks.extract.text_cleaner import CleanedText, byline_name, call_to_action, clean_text, norm_key, rules
+from tasks.extract.text_cleaner import CleanedText, byline_name, call_to_action, clean_text, norm_key, rules, word_list
 
 # The fast result is retried with trafilatura's fallback extractors (readability, jusText) when
 # it is thin: under this many words, or under this share of the words the page has in <p>
@@ -65,20 +65,22 @@ class HtmlExtraction:
     extractor: str = "trafilatura"
 
 
-@lru_cache(maxsize=8)
-def _extractor(url: str | None, fast: bool) -> Extractor:
-    """trafilatura's options object for TRAFILATURA_OPTIONS, built once instead of on every call
-    (bare_extraction builds the same one from its keyword arguments; it never modifies it)."""
+@lru_cache(maxsize=2)
+def _extractor(fast: bool) -> Extractor:
+    """trafilatura's options object for TRAFILATURA_OPTIONS, built once per process instead of on
+    every call (bare_extraction never modifies it). It carries no URL: with links and metadata
+    off, trafilatura reads the page's URL only for its log lines, and a per-URL object would
+    be built anew for every document of a feed."""
     o = TRAFILATURA_OPTIONS
     return Extractor(
         output_format="python", fast=fast, precision=o["favor_precision"], comments=o["include_comments"],
-        tables=o["include_tables"], dedup=o["deduplicate"], url=url, with_metadata=o["with_metadata"],
+        tables=o["include_tables"], dedup=o["deduplicate"], with_metadata=o["with_metadata"],
     )
 
 
 def _run(html: Any, url: str | None, fast: bool) -> Any:
     try:
-        return trafilatura.bare_extraction(html, url=url, options=_extractor(url, fast))
+        return trafilatura.bare_extraction(html, url=url, options=_extractor(fast))
     except Exception:  # noqa: BLE001 - malformed markup: fall back to the text cleaner
         return None
 
@@ -124,10 +126,7 @@ def _call_to_action(s: str, r: Any) -> bool:
     low = s.lower()
     if len(s.split()) > r.furniture_contains_max_words:
         return False
-    return call_to_action(low, set(_WORDS.findall(low)), r)
-
-
-_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+    return call_to_action(low, set(word_list(low)), r)
 
 
 MAX_LINK_PROBES = 40

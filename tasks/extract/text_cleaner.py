@@ -41,7 +41,6 @@ class Rules:
     furniture_prefix: re.Pattern
     furniture_contains: list[tuple[frozenset[str], tuple[str, ...], re.Pattern]]  # (word gates, other gates, regex)
     furniture_contains_max_words: int
-    contains_gate_words: frozenset[str]
     contains_rules_by_word: dict[str, tuple[int, ...]]  # gate word -> furniture_contains indexes
     contains_rules_by_string: tuple[tuple[str, tuple[int, ...]], ...]  # other gate -> indexes
     caption_credit: re.Pattern
@@ -104,12 +103,12 @@ def call_to_action(low: str, tokens: frozenset[str] | set[str], r: Rules) -> boo
     (one of their words is among the line's words, or another gate is in the line) run their
     regex, found through the gate index instead of trying every rule."""
     opened: set[int] = set()
-    for word in r.contains_gate_words.intersection(tokens):
+    for word in r.contains_rules_by_word.keys() & tokens:
         opened.update(r.contains_rules_by_word[word])
     for gate, ids in r.contains_rules_by_string:
         if gate in low:
             opened.update(ids)
-    return any(r.furniture_contains[i][2].search(low) for i in sorted(opened))
+    return any(r.furniture_contains[i][2].search(low) for i in opened)
 
 
 @lru_cache(maxsize=1)
@@ -132,7 +131,6 @@ def rules() -> Rules:
         furniture_line=re.compile(rf"(?:{_alternation(p['furniture_line'])})[\s.:!|>»›…-]*", re.I),
         furniture_prefix=re.compile(_alternation(p["furniture_prefix"]), re.I),
         furniture_contains=contains,
-        contains_gate_words=frozenset().union(*(w for w, _, _ in contains)),
         contains_rules_by_word=_rules_by_gate(contains, 0),
         contains_rules_by_string=tuple(_rules_by_gate(contains, 1).items()),
         furniture_contains_max_words=int(p["furniture_contains_max_words"]),
@@ -222,21 +220,16 @@ class Line:
     letter_share: float = 0.0  # letters / characters: prose is mostly letters, junk is not
 
 
-_NORMALISED: dict[str, tuple[str, float, bool, int]] = {}
+# Menus, footers and share bars repeat within a page and across pages of a site: what depends
+# only on a line's text is computed once per process. The bound keeps a worker's memory flat
+# over any corpus: furniture recurs within a few hundred pages, while article lines never repeat
+# (100,000 entries held ~150 MB per worker and ran no faster).
+LINE_CACHE_SIZE = 20_000
 
 
+@lru_cache(maxsize=LINE_CACHE_SIZE)
 def _normalise(raw: str) -> tuple[str, float, bool, int]:
-    """Plain text of one dump line: markdown links, images, emphasis and entities undone.
-    Cached like the line classes: menus and footers repeat across a site's pages."""
-    hit = _NORMALISED.get(raw)
-    if hit is None:
-        if len(_NORMALISED) >= _CLASS_CACHE_MAX:
-            _NORMALISED.clear()
-        hit = _NORMALISED[raw] = _normalise_uncached(raw)
-    return hit
-
-
-def _normalise_uncached(raw: str) -> tuple[str, float, bool, int]:
+    """Plain text of one dump line: markdown links, images, emphasis and entities undone."""
     s = _INVISIBLE.sub("", raw) if not raw.isascii() else raw
     if "&" in s and ";" in s:
         s = html.unescape(s)
@@ -275,7 +268,7 @@ def _normalise_uncached(raw: str) -> tuple[str, float, bool, int]:
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
-def _words(text: str) -> list[str]:
+def word_list(text: str) -> list[str]:
     """_WORD.findall(text), with the ASCII pattern when it finds the same words."""
     return (_WORD if _BEYOND_ASCII_PUNCTUATION.search(text) else _ASCII_WORD).findall(text)
 
@@ -297,32 +290,28 @@ def word_estimate(text: str) -> int:
     return n
 
 
-_FEATURE_CACHE: dict[str, tuple] = {}
-
-
 def _features(line: Line, stopwords: frozenset[str]) -> None:
     """Length, stopword density, end punctuation, case: from the text alone, so cached."""
-    hit = _FEATURE_CACHE.get(line.text)
-    if hit is None:
-        low = line.text.lower()
-        words = _words(low)
-        density = sum(map(stopwords.__contains__, words)) / len(words) if words else 0.0
-        first = line.text.lstrip("\"'“‘«([ ")
-        hit = (
-            low,
-            tuple(words),
-            frozenset(words),
-            word_estimate(line.text),
-            density,
-            _terminal(line.text),
-            bool(first) and first[0].islower(),
-            sum(map(len, words)) / len(line.text),
-        )
-        if len(_FEATURE_CACHE) >= _CLASS_CACHE_MAX:
-            _FEATURE_CACHE.clear()
-        _FEATURE_CACHE[line.text] = hit
     (line.low, line.word_list, line.tokens, line.words, line.stop_density, line.terminal, line.starts_lower,
-     line.letter_share) = hit
+     line.letter_share) = _text_features(line.text, stopwords)
+
+
+@lru_cache(maxsize=LINE_CACHE_SIZE)
+def _text_features(text: str, stopwords: frozenset[str]) -> tuple:
+    low = text.lower()
+    words = word_list(low)
+    density = sum(map(stopwords.__contains__, words)) / len(words) if words else 0.0
+    first = text.lstrip("\"'“‘«([ ")
+    return (
+        low,
+        tuple(words),
+        frozenset(words),
+        word_estimate(text),
+        density,
+        _terminal(text),
+        bool(first) and first[0].islower(),
+        sum(map(len, words)) / len(text),
+    )
 
 
 def _unwrap(raw_lines: list[str]) -> list[list[str]]:
@@ -370,7 +359,7 @@ def _unwrap(raw_lines: list[str]) -> list[list[str]]:
 
 def _title_case(text: str) -> bool:
     """Headline capitalisation: most longer words start with a capital."""
-    long_words = [w for w in _words(text) if len(w) > 3]
+    long_words = [w for w in word_list(text) if len(w) > 3]
     return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) / len(long_words) >= 0.7
 
 
@@ -464,20 +453,16 @@ def _date_line_uncached(line: Line) -> datetime | None:
     return None
 
 
-# Menus, footers and share bars repeat within a page and across pages of a site: a line's class
-# depends only on its text and these flags, so it is computed once per process. The bound keeps
-# a worker's memory flat over any corpus: furniture recurs within a few hundred pages, while
-# article lines never repeat (100,000 entries held ~150 MB per worker and ran no faster).
+# A line's class depends only on its text and these flags (see LINE_CACHE_SIZE).
 _CLASS_CACHE: dict[tuple, tuple[str, str, Any]] = {}
-_CLASS_CACHE_MAX = 20_000
 
 
 def clear_caches() -> None:
     """Forget cached line classes, features and normalised lines (benchmarks time a cold start
     with this)."""
     _CLASS_CACHE.clear()
-    _FEATURE_CACHE.clear()
-    _NORMALISED.clear()
+    _text_features.cache_clear()
+    _normalise.cache_clear()
 
 
 def _classify_cached(line: Line, r: Rules, use_stopwords: bool) -> None:
@@ -487,7 +472,7 @@ def _classify_cached(line: Line, r: Rules, use_stopwords: bool) -> None:
         line.label, line.kind, line.date = hit
         return
     _classify(line, r, use_stopwords)
-    if len(_CLASS_CACHE) >= _CLASS_CACHE_MAX:
+    if len(_CLASS_CACHE) >= LINE_CACHE_SIZE:
         _CLASS_CACHE.clear()
     _CLASS_CACHE[key] = (line.label, line.kind, line.date)
 
