@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
@@ -230,23 +229,6 @@ def _pandas_type(arrow_type: pa.DataType) -> Any:
     return None
 
 
-def read_tables(table_dir: Path) -> dict[str, Any]:
-    """Read every table of the contract from `table_dir` whole as pandas frames (types as stored).
-
-    For small tables and inspection; validation itself reads in chunks (`table_sources`).
-    """
-    table_dir = Path(table_dir)
-    if not table_dir.is_dir():
-        raise FileNotFoundError(f"no tables folder {table_dir}")
-    frames = {}
-    for table in TABLES:
-        path = table_dir / f"{table}.parquet"
-        if not path.exists():
-            raise FileNotFoundError(f"missing table {path}")
-        frames[table] = pq.read_table(path).to_pandas(types_mapper=_pandas_type)
-    return frames
-
-
 def read_accounting(table_dir: Path, rows: dict[str, int], inputs: int | None = None) -> dict[str, int | None]:
     """inputs (from the run, or the published manifest) against articles + duplicates + quarantined."""
     if inputs is None:
@@ -282,17 +264,6 @@ def _accounting_outcome(accounting: dict[str, int | None]) -> ExpectationOutcome
 # Expectations that compare rows with each other: run once over their key columns, not per chunk.
 GLOBAL_TYPES = {"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"}
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
-
-
-def run_suites(
-    frames: dict[str, Any], suites: dict[str, dict], report_dir: Path | None, chunk_bytes: int | None = None
-) -> ValidationReport:
-    """Validate tables held in memory as pandas frames (same path as files: chunked as Arrow)."""
-    sources = {
-        table: TableSource.from_arrow(table, pa.Table.from_pandas(frame, preserve_index=False))
-        for table, frame in frames.items()
-    }
-    return run_suites_on(sources, suites, report_dir, chunk_bytes)
 
 
 def table_sources(table_dir: Path) -> dict[str, TableSource]:
@@ -669,8 +640,6 @@ __all__ = [
     "ExpectationOutcome",
     "ValidationReport",
     "load_suites",
-    "read_tables",
-    "run_suites",
     "run_suites_on",
     "table_sources",
     "validate_dir",

@@ -36,39 +36,23 @@ def chunk_bytes_setting(value: int | None = None) -> int:
 
 
 class TableSource:
-    """One table, readable in bounded pieces, whether a Parquet file or an Arrow table in memory.
+    """One Parquet table, readable in bounded pieces by row group (as the pipeline staged it,
+    one group per batch)."""
 
-    Parquet is read by row group (as the pipeline staged it, one group per batch); an Arrow table
-    counts as a single group.
-    """
-
-    def __init__(self, name: str, parquet: pq.ParquetFile | None = None, table: pa.Table | None = None):
-        self.name = name
+    def __init__(self, parquet: pq.ParquetFile):
         self._parquet = parquet
-        self._table = table
-        if parquet is not None:
-            meta = parquet.metadata
-            self.schema = parquet.schema_arrow
-            self.num_rows = meta.num_rows
-            self.group_rows = [meta.row_group(g).num_rows for g in range(meta.num_row_groups)]
-            self._bytes = sum(meta.row_group(g).total_byte_size for g in range(meta.num_row_groups))
-        else:
-            assert table is not None
-            self.schema = table.schema
-            self.num_rows = table.num_rows
-            self.group_rows = [table.num_rows] if table.num_rows else []
-            self._bytes = table.nbytes
+        meta = parquet.metadata
+        self.schema = parquet.schema_arrow
+        self.num_rows = meta.num_rows
+        self.group_rows = [meta.row_group(g).num_rows for g in range(meta.num_row_groups)]
+        self._bytes = sum(meta.row_group(g).total_byte_size for g in range(meta.num_row_groups))
         self.group_starts = [0]
         for rows in self.group_rows:
             self.group_starts.append(self.group_starts[-1] + rows)
 
     @classmethod
     def from_parquet(cls, path: Path) -> TableSource:
-        return cls(Path(path).stem, parquet=pq.ParquetFile(path))
-
-    @classmethod
-    def from_arrow(cls, name: str, table: pa.Table) -> TableSource:
-        return cls(name, table=table)
+        return cls(pq.ParquetFile(path))
 
     @property
     def columns(self) -> list[str]:
@@ -85,13 +69,9 @@ class TableSource:
         return int(max(1, min(MAX_PIECE_ROWS, chunk_bytes / PIECES_PER_CHUNK / row_bytes)))
 
     def _pieces(self, rows: int, columns: list[str] | None, groups: list[int] | None = None) -> Iterator[pa.RecordBatch]:
-        if self._parquet is not None:
-            if groups is not None and not groups:
-                return
-            yield from self._parquet.iter_batches(batch_size=rows, row_groups=groups, columns=columns, use_threads=False)
-        else:
-            table = self._table if columns is None else self._table.select(columns)
-            yield from table.to_batches(max_chunksize=rows)
+        if groups is not None and not groups:
+            return
+        yield from self._parquet.iter_batches(batch_size=rows, row_groups=groups, columns=columns, use_threads=False)
 
     def iter_chunks(
         self, chunk_bytes: int, columns: list[str] | None = None, max_rows: int = MAX_CHUNK_ROWS
@@ -131,9 +111,7 @@ class TableSource:
     def read_columns(self, columns: Iterable[str]) -> pa.Table:
         """Whole columns (keys for uniqueness and references: a small share of the table)."""
         wanted = [c for c in columns if c in self.schema.names]
-        if self._parquet is not None:
-            return self._parquet.read(columns=wanted, use_threads=False)
-        return self._table.select(wanted)
+        return self._parquet.read(columns=wanted, use_threads=False)
 
     def rows_at(self, positions: list[int], columns: list[str], chunk_bytes: int) -> dict[str, list[Any]]:
         """Column values of the rows at sorted global `positions`, reading only their row groups."""
@@ -147,9 +125,8 @@ class TableSource:
         rows = self.piece_rows(chunk_bytes, columns)
         for group, local in by_group.items():
             start = 0
-            pieces = self._pieces(rows, columns, [group]) if self._parquet is not None else self._pieces(rows, columns)
             i = 0
-            for piece in pieces:
+            for piece in self._pieces(rows, columns, [group]):
                 end = start + piece.num_rows
                 j = bisect.bisect_left(local, end, i)
                 if j > i:

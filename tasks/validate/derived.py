@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from tasks.validate.checks import furniture_line, span_mismatch, variant_spelling
+
+if TYPE_CHECKING:
+    from tasks.validate.chunks import ArticleTexts
 
 # Table -> the columns added here (the suites' column sets list them after the schema's).
 DERIVED_COLUMNS: dict[str, list[str]] = {
@@ -58,17 +61,6 @@ class KeySet:
         return len(self.keys)
 
 
-class References(Protocol):
-    """What the check columns of one chunk need from the rest of the run's tables."""
-
-    article_ids: KeySet
-    article_paths: KeySet
-    entity_ids: KeySet
-
-    def lookup(self, article_ids: Iterable[Any], columns: list[str]) -> dict[str, dict[str, Any]]:
-        """column -> {article_id: value} for the given IDs that are articles."""
-
-
 @dataclass
 class TableReferences:
     """Keys of the articles and the entity catalog, and article texts fetched per chunk."""
@@ -76,35 +68,7 @@ class TableReferences:
     article_ids: KeySet
     article_paths: KeySet
     entity_ids: KeySet
-    texts: Any  # anything with lookup(article_ids, columns), e.g. chunks.ArticleTexts
-
-    @property
-    def articles_per_lookup(self) -> int:
-        return getattr(self.texts, "articles_per_lookup", 0) or 1 << 62
-
-    def lookup(self, article_ids: Iterable[Any], columns: list[str]) -> dict[str, dict[str, Any]]:
-        return self.texts.lookup(article_ids, columns)
-
-
-class FrameTexts:
-    """Article texts from an articles frame already in memory (later rows win, as in a dict)."""
-
-    def __init__(self, articles: pd.DataFrame):
-        self.articles = articles
-
-    def lookup(self, article_ids: Iterable[Any], columns: list[str]) -> dict[str, dict[str, Any]]:
-        return {c: dict(zip(self.articles["article_id"], self.articles[c], strict=True)) for c in columns}
-
-
-def frame_references(frames: dict[str, pd.DataFrame]) -> TableReferences:
-    articles = frames["articles"]
-    catalog = frames.get("entity_catalog")
-    return TableReferences(
-        article_ids=KeySet(articles["article_id"].tolist()),
-        article_paths=KeySet(articles["source_path"].tolist()),
-        entity_ids=KeySet(catalog["entity_id"].tolist() if catalog is not None else []),
-        texts=FrameTexts(articles),
-    )
+    texts: ArticleTexts  # fetched for at most `texts.articles_per_lookup` articles at a time
 
 
 def _evidence(values: list[str | None], index: pd.Index) -> pd.Series:
@@ -137,13 +101,7 @@ SPANS = {
 }
 
 
-def add_derived_columns(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Add the `check_*` columns the suites expect to frames held whole; inputs untouched."""
-    refs = frame_references(frames)
-    return {table: derive_chunk(table, frame, refs) for table, frame in frames.items()}
-
-
-def derive_chunk(table: str, frame: pd.DataFrame, refs: References) -> pd.DataFrame:
+def derive_chunk(table: str, frame: pd.DataFrame, refs: TableReferences) -> pd.DataFrame:
     """The `check_*` columns of one chunk of `table` (any rows of it: each check is per row)."""
     if table not in DERIVED_COLUMNS:
         return frame
@@ -157,8 +115,8 @@ def derive_chunk(table: str, frame: pd.DataFrame, refs: References) -> pd.DataFr
         value_col, text_cols, which = SPANS[table]
         found: list[str | None] = []
         ids = frame["article_id"].tolist()
-        for start, end in _runs_of_articles(ids, getattr(refs, "articles_per_lookup", len(ids))):
-            texts = refs.lookup(ids[start:end], text_cols)
+        for start, end in _runs_of_articles(ids, refs.texts.articles_per_lookup):
+            texts = refs.texts.lookup(ids[start:end], text_cols)
 
             def text_of(row, texts=texts):
                 return texts[which(row)].get(row["article_id"])
@@ -200,7 +158,7 @@ def _is_set(value: Any) -> bool:
     return value is not None and not (isinstance(value, float) and value != value)
 
 
-def _reference_checks(table: str, refs: References) -> list[tuple[str, str, KeySet]]:
+def _reference_checks(table: str, refs: TableReferences) -> list[tuple[str, str, KeySet]]:
     """Referential integrity as `check_orphan_*` columns (the evidence is the dangling key).
 
     Computed here rather than with a `$PARAMETER` value set so that the Data Docs do not list

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tasks.publish.schema import TABLES
-from tasks.validate import ACCOUNTING, load_suites, read_tables, validate_dir
+from tasks.validate import ACCOUNTING, load_suites, table_sources, validate_dir
 
 from .conftest import BEFORE_1990, FAR_FUTURE, FURNITURE, ORPHAN_ID
 
@@ -158,6 +158,6 @@ def test_warnings_are_reported_without_blocking(doctored):
 
 def test_reading_a_folder_without_tables_raises(tmp_path: Path):
     with pytest.raises(FileNotFoundError):
-        read_tables(tmp_path)
+        table_sources(tmp_path)
     with pytest.raises(FileNotFoundError):
-        read_tables(tmp_path / "absent")
+        table_sources(tmp_path / "absent")
