@@ -109,6 +109,11 @@ DATE_PATTERNS.append(
 # A time printed before the date, maybe with the weekday between: "7:12 AM EDT, Thu March 13, 2025".
 _TIME_BEFORE = re.compile(_TIME + _TZ + r"\s*(?:,|\||/|-|–|—|on)?\s*(?:[^\W\d_]{2,11}\.?,?\s+)?$", re.I)
 _DIGIT = re.compile(r"\d")
+# Necessary conditions, cheap to test: every pattern but the numeric one prints a four-digit
+# year, and the numeric one "d/m/y" or "d.m.y".
+_FOUR_DIGIT_YEAR = re.compile(r"(?:19|20)\d{2}(?!\d)")
+_NUMERIC_DATE = re.compile(r"\d[/.]\d{1,2}[/.]\d\d")
+_NUMERIC_PATTERN = next(i for i, p in enumerate(DATE_PATTERNS) if "(?P<sep>" in p.pattern)
 _PREFILTER = re.compile(r"\d[年년]|\d{1,4}[-/.:]\d|\d\s*[^\W\d_]{3}|[^\W\d_]{3}\.?\s+\d", re.I)
 
 
@@ -184,11 +189,24 @@ def _from_match(idx: int, m: re.Match, now: datetime) -> tuple[datetime, bool] |
 
 def find_date(text: str, now: datetime | None = None) -> DateMatch | None:
     """The first date (with its time when printed next to it) in `text`, or None."""
-    if not _DIGIT.search(text) or not _PREFILTER.search(text):
+    if not _DIGIT.search(text):
         return None
-    now = now or datetime.now(timezone.utc)
+    if _FOUR_DIGIT_YEAR.search(text):
+        candidates = range(len(DATE_PATTERNS))
+    elif _NUMERIC_DATE.search(text):
+        candidates = range(_NUMERIC_PATTERN, _NUMERIC_PATTERN + 1)
+    else:
+        return None
+    if not _PREFILTER.search(text):
+        return None
+    return _first_date(text, candidates, now or datetime.now(timezone.utc))
+
+
+def _first_date(text: str, candidates: range, now: datetime) -> DateMatch | None:
+    """The earliest match of the patterns at positions `candidates` (the first listed wins a tie)."""
     best: DateMatch | None = None
-    for idx, pattern in enumerate(DATE_PATTERNS):
+    for idx in candidates:
+        pattern = DATE_PATTERNS[idx]
         for m in pattern.finditer(text):
             if best is not None and m.start() >= best.start:
                 break

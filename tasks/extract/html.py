@@ -35,7 +35,7 @@ from tasks.extract.text_cleaner import CleanedText, byline_name, call_to_action,
 # elements (the fast path then probably picked a partial container).
 FAST_MIN_WORDS = 120
 FAST_MIN_SHARE = 0.5
-_P_TEXT = etree.XPath("//p[not(ancestor::*[self::nav or self::footer or self::aside])]//text()")
+_P_TEXT = etree.XPath("//p[not(ancestor::nav or ancestor::footer or ancestor::aside)]//text()")
 
 
 def _paragraph_words(tree: Any) -> int:
@@ -206,7 +206,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     """trafilatura fast path, its fallbacks when the body is thin, the text cleaner last."""
     tree = load_html(html)
     meta = page_meta(tree) if tree is not None else PageMeta()
-    comments = page_comments(tree) if tree is not None else []
+    comments = page_comments(tree) if tree is not None and "comment" in html else []  # skip a tree walk
     source = tree if tree is not None else html
     doc = _run(source, url, fast=True)
     paragraphs = _paragraphs(doc.text if doc else None)

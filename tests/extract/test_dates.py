@@ -1,8 +1,10 @@
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tasks.extract.dates import find_date, not_future
+from tasks.extract.dates import DATE_PATTERNS, _DIGIT, _first_date, find_date, not_future
 
 
 @pytest.mark.parametrize(
@@ -30,3 +32,24 @@ def test_no_date_in_plain_numbers():
 
 def test_future_dates_dropped():
     assert not_future(datetime(2999, 1, 1, tzinfo=timezone.utc)) is None
+
+
+NUMBERS = st.sampled_from(["1", "3", "03", "12", "25", "31", "2025", "1999", "20250", "٢٠٢٥", "14:05", "7:51 PM"])
+SEPARATORS = st.sampled_from(["/", ".", "-", " ", ", ", " Mar ", " March ", " de ", "T", "年", "月", "日 ", " at ", " GMT ", "x"])
+
+
+@st.composite
+def date_like(draw) -> str:
+    """Numbers and separators in turn: dates of every pattern, near misses and plain numbers."""
+    parts = [draw(NUMBERS)]
+    for _ in range(draw(st.integers(0, 5))):
+        parts += [draw(SEPARATORS), draw(NUMBERS)]
+    return draw(st.sampled_from(["", "Posted ", "Mar "])) + "".join(parts)
+
+
+@given(date_like())
+@settings(max_examples=600, deadline=None)
+def test_cheap_gates_never_change_the_result(text):
+    """find_date skips patterns its year and numeric-date tests rule out: same answer as trying all."""
+    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    assert find_date(text, now) == (_first_date(text, range(len(DATE_PATTERNS)), now) if _DIGIT.search(text) else None)
