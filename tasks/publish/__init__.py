@@ -292,7 +292,7 @@ def code_version() -> str:
     return _code_version
 
 
-def inputs_fingerprint(paths: Iterable[tuple[str, Path | None]], *extra: str, max_bytes: int | None = None) -> str:
+def inputs_fingerprint(paths: Iterable[tuple[str, str | Path | None]], *extra: str, max_bytes: int | None = None) -> str:
     """SHA-256 over every input's relative path and bytes, plus `extra` (versions, settings).
 
     Equal to the last published run's, the run has nothing to do: same inputs, same code. An input
@@ -310,7 +310,7 @@ def inputs_fingerprint(paths: Iterable[tuple[str, Path | None]], *extra: str, ma
             h.update(b"refused")
             continue
         try:
-            stat = path.stat()
+            stat = os.stat(path)
             if max_bytes is not None and stat.st_size > max_bytes:
                 h.update(f"large:{stat.st_size}:{stat.st_mtime_ns}".encode())
                 continue
