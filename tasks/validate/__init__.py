@@ -263,7 +263,9 @@ def _accounting_outcome(accounting: dict[str, int | None]) -> ExpectationOutcome
 
 # Expectations that compare rows with each other: run once over their key columns, not per chunk.
 GLOBAL_TYPES = {"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"}
-RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
+# GX reports no unexpected-index query unless asked; saying so up front also spares it building
+# one (a filter of the whole chunk per expectation) only to drop it.
+RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 20, "return_unexpected_index_query": False}
 
 
 def table_sources(table_dir: Path) -> dict[str, TableSource]:
@@ -289,7 +291,7 @@ def _references(sources: dict[str, TableSource], chunk_bytes: int) -> TableRefer
         article_ids=KeySet(articles.column("article_id")),
         article_paths=KeySet(articles.column("source_path")),
         entity_ids=KeySet(entity_ids if entity_ids is not None else []),
-        texts=ArticleTexts(sources["articles"], chunk_bytes),
+        texts=ArticleTexts(sources["articles"], chunk_bytes, articles.column("article_id")),
     )
 
 
@@ -308,6 +310,38 @@ def _split_suite(suite: dict) -> tuple[list[int], list[int]]:
     for i, e in enumerate(suite.get("expectations", [])):
         (across if e.get("type") in GLOBAL_TYPES else local).append(i)
     return local, across
+
+
+# Expectations on the table's columns and their dtypes, which every chunk shares. A type check
+# on a column of Python objects is judged value by value instead (its result has row counts).
+SHAPE_TYPES = {
+    "expect_table_columns_to_match_set",
+    "expect_table_columns_to_match_ordered_list",
+    "expect_table_column_count_to_equal",
+    "expect_table_column_count_to_be_between",
+    "expect_column_to_exist",
+    "expect_column_values_to_be_of_type",
+    "expect_column_values_to_be_in_type_list",
+}
+
+
+def _settled_by_first_chunk(suite: dict, positions: list[int], first: dict[int, Any]) -> set[int]:
+    """Positions whose first-chunk result holds for every chunk: it judged the shape, not rows.
+
+    Every chunk is read with the same schema and gets the same check columns, so such a result
+    would repeat on each chunk; running them once spares GX their metrics on every other chunk.
+    """
+    return {
+        i for i in positions
+        if suite["expectations"][i].get("type") in SHAPE_TYPES and "element_count" not in (first[i].result or {})
+    }
+
+
+def _part_of(suite: dict, positions: list[int]) -> Any:
+    """A GX suite of the expectations of `suite` at `positions`."""
+    import great_expectations as gx
+
+    return gx.ExpectationSuite(**{**suite, "expectations": [suite["expectations"][i] for i in positions]})
 
 
 def _gx_order(suite: dict, positions: list[int]) -> list[int]:
@@ -329,8 +363,9 @@ def run_suites_on(
     """Validate each table with its suite, a bounded chunk at a time; build Data Docs once.
 
     Row-local expectations run per chunk (the GX context, suite and batch definition are made
-    once per table) and their results are merged; uniqueness runs once over the key columns
-    alone. The merged result per table is what the report and the Data Docs show.
+    once per table) and their results are merged; those that judge only the columns and their
+    dtypes run on the first chunk alone. Uniqueness runs once over the key columns alone. The
+    merged result per table is what the report and the Data Docs show.
     """
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
@@ -381,36 +416,38 @@ def run_suites_on(
             gx.ValidationDefinition(name=f"validate_{table}", data=batch_def, suite=suite)
         )
         local, across = _split_suite(suite_json)
-        local_suite = gx.ExpectationSuite(**{**suite_json, "expectations": [suite_json["expectations"][i] for i in local]})
-
-        per_chunk: list[list[Any]] = []
+        per_position: dict[int, list[Any]] = {i: [] for i in local}  # each chunk's result, in row order
+        running, part = local, _part_of(suite_json, local)
         carrier = None  # the first chunk's suite result: its meta describes the batch
         columns: set[str] = set()
-        first_row = 0
+        first_row = chunks = 0
         for chunk in source.iter_chunks(chunk_bytes):
             frame = derive_chunk(table, _to_pandas(chunk, first_row), refs)
             del chunk
             first_row += len(frame)
+            chunks += 1
             columns = set(frame.columns)
-            validator = Validator(batch_definition=batch_def, batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT)
-            result = validator.validate_expectation_suite(local_suite, params)
-            if carrier is None:
-                carrier, batch_id = result, validator.active_batch_id
-            per_chunk.append(result.results)
-            del frame, validator, result
-        by_position: dict[int, Any] = {}
-        for k, i in enumerate(_gx_order(suite_json, local)):
-            by_position[i] = merge_results([results[k] for results in per_chunk], RESULT_FORMAT)
+            if carrier is None or running:
+                validator = Validator(batch_definition=batch_def, batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT)
+                result = validator.validate_expectation_suite(part, params)
+                for i, found in zip(_gx_order(suite_json, running), result.results, strict=True):
+                    per_position[i].append(found)
+                if carrier is None:
+                    carrier, batch_id = result, validator.active_batch_id
+                    settled = _settled_by_first_chunk(suite_json, local, {i: r[0] for i, r in per_position.items()})
+                    running = [i for i in local if i not in settled]
+                    part = _part_of(suite_json, running)
+                del validator, result
+            del frame
+        by_position = {i: merge_results(results, RESULT_FORMAT) for i, results in per_position.items()}
         for i in across:
-            expectation = suite_json["expectations"][i]
-            alone = gx.ExpectationSuite(**{**suite_json, "expectations": [expectation]})
-            kwargs = expectation.get("kwargs", {})
+            kwargs = suite_json["expectations"][i].get("kwargs", {})
             if all(c in source.columns for c in key_columns(kwargs)):
                 candidates, element_count, considered = duplicate_candidates(source, kwargs, chunk_bytes, _to_pandas)
             else:  # GX reports the missing column, as it would over the whole table
                 candidates, element_count, considered = _to_pandas(source.schema.empty_table(), 0), 0, 0
             validator = Validator(batch_definition=batch_def, batch_parameters={"dataframe": candidates}, result_format=RESULT_FORMAT)
-            (found,) = validator.validate_expectation_suite(alone, params).results
+            (found,) = validator.validate_expectation_suite(_part_of(suite_json, [i]), params).results
             by_position[i] = with_table_counts(found, element_count, considered, RESULT_FORMAT)
             del candidates, validator
         merged = [by_position[i] for i in _gx_order(suite_json, local + across)]
@@ -424,7 +461,7 @@ def run_suites_on(
             "unsuccessful_expectations": statistics.unsuccessful_expectations,
             "success_percent": statistics.success_percent,
         }
-        if len(per_chunk) > 1:  # GX fingerprints the frame it saw: here only the first chunk
+        if chunks > 1:  # GX fingerprints the frame it saw: here only the first chunk
             carrier.meta.get("batch_markers", {}).pop("pandas_data_fingerprint", None)
         # As ValidationDefinition.run records a run, so the Data Docs page matches an unchunked one.
         carrier.meta.update(

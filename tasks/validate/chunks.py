@@ -15,16 +15,21 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 # Arrow bytes per chunk. Pandas, the check columns and GX's metrics take a few times this.
 DEFAULT_CHUNK_BYTES = 32 * 2**20
 # Rows per chunk: narrow tables (mentions) cost far more as Python rows than as Arrow bytes.
 MAX_CHUNK_ROWS = 100_000
-# A chunk is assembled from pieces this many times smaller than itself, so it stays under its bound.
-PIECES_PER_CHUNK = 8
+# A chunk is assembled from pieces this many times smaller than itself, so it stays under its
+# bound and fills it closely (fewer chunks: each costs GX a fixed few hundred milliseconds).
+PIECES_PER_CHUNK = 32
 MAX_PIECE_ROWS = 65_536
+# Span checks fetch the texts of articles whose rows make up at most this share of a chunk.
+TEXT_SHARE_OF_CHUNK = 0.25
 
 
 def chunk_bytes_setting(value: int | None = None) -> int:
@@ -52,7 +57,9 @@ class TableSource:
 
     @classmethod
     def from_parquet(cls, path: Path) -> TableSource:
-        return cls(pq.ParquetFile(path))
+        # No pre-buffering: a reader that pre-buffers keeps the buffers of every row group it has
+        # read until it is done, so a pass over a table would hold about all of its column data.
+        return cls(pq.ParquetFile(path, pre_buffer=False))
 
     @property
     def columns(self) -> list[str]:
@@ -122,47 +129,75 @@ class TableSource:
         for pos in positions:
             group = bisect.bisect_right(self.group_starts, pos) - 1
             by_group.setdefault(group, []).append(pos - self.group_starts[group])
-        rows = self.piece_rows(chunk_bytes, columns)
-        for group, local in by_group.items():
-            start = 0
-            i = 0
-            for piece in self._pieces(rows, columns, [group]):
-                end = start + piece.num_rows
-                j = bisect.bisect_left(local, end, i)
-                if j > i:
-                    taken = piece.take(pa.array([p - start for p in local[i:j]], pa.int64()))
-                    for c in columns:
-                        out[c].extend(taken.column(c).to_pylist())
-                    i = j
-                if i == len(local):
-                    break
-                start = end
+        # One pass over just these groups; `wanted` counts rows across them as they are read.
+        groups = sorted(by_group)
+        wanted: list[int] = []
+        offset = 0
+        for group in groups:
+            wanted += [offset + p for p in by_group[group]]
+            offset += self.group_rows[group]
+        start = i = 0
+        for piece in self._pieces(self.piece_rows(chunk_bytes, columns), columns, groups):
+            end = start + piece.num_rows
+            j = bisect.bisect_left(wanted, end, i)
+            if j > i:
+                taken = piece  # positions are distinct: as many as the piece has rows are all of them
+                if j - i < piece.num_rows:
+                    taken = piece.take(pa.array([p - start for p in wanted[i:j]], pa.int64()))
+                for c in columns:
+                    out[c].extend(taken.column(c).to_pylist())
+                i = j
+            if i == len(wanted):
+                break
+            start = end
         return out
 
 
 class ArticleTexts:
     """Article text by ID, fetched for one chunk's articles at a time (never all texts at once).
 
-    Holds only an ID -> row position index. When an ID occurs twice, the later row wins, as a
-    dict built from the whole table would have it.
+    Holds only the article IDs, as one Arrow array (not a Python object per article), to find
+    an ID's row. When an ID occurs twice, the later row wins, as a dict built from the whole
+    table would have it.
     """
 
-    def __init__(self, articles: TableSource, chunk_bytes: int):
+    def __init__(
+        self, articles: TableSource, chunk_bytes: int, article_ids: pa.ChunkedArray | pa.Array | None = None
+    ):
         self.articles = articles
         self.chunk_bytes = chunk_bytes
-        # Articles whose texts fit in one chunk: a chunk of quotes can name tens of thousands.
-        self.articles_per_lookup = max(1, int(chunk_bytes / articles.row_bytes()))
-        self.position: dict[str, int] = {}
-        offset = 0
-        for chunk in articles.iter_chunks(chunk_bytes, ["article_id"]):
-            for i, article_id in enumerate(chunk.column("article_id").to_pylist()):
-                if article_id is not None:
-                    self.position[article_id] = offset + i
-            offset += chunk.num_rows
+        # A chunk of quotes can name tens of thousands of articles. Their texts are fetched a few
+        # at a time, held as Arrow data and as Python strings beside the chunk itself.
+        self.articles_per_lookup = max(1, int(chunk_bytes * TEXT_SHARE_OF_CHUNK / articles.row_bytes()))
+        if article_ids is None:
+            article_ids = articles.read_columns(["article_id"]).column("article_id")
+        if isinstance(article_ids, pa.ChunkedArray):
+            article_ids = article_ids.combine_chunks()
+        if not (pa.types.is_string(article_ids.type) or pa.types.is_large_string(article_ids.type)):
+            article_ids = pa.array([], pa.string())  # IDs that are not strings name no article
+        self._ids = article_ids
+
+    def locate(self, article_ids: Iterable[Any]) -> dict[str, int]:
+        """Row of each given ID that is an article's (one pass over the IDs for a whole chunk's)."""
+        wanted = list({a for a in article_ids if isinstance(a, str)})
+        if not wanted:
+            return {}
+        which = pc.index_in(self._ids, value_set=pa.array(wanted, self._ids.type)).fill_null(-1).to_numpy()
+        rows = np.flatnonzero(which >= 0)
+        last = np.full(len(wanted), -1)
+        np.maximum.at(last, which[rows], rows)  # an ID on two rows: the later row wins
+        return {a: int(row) for a, row in zip(wanted, last.tolist(), strict=True) if row >= 0}
+
+    def fetch(
+        self, located: dict[str, int], article_ids: Iterable[Any], columns: list[str]
+    ) -> dict[str, dict[str, Any]]:
+        """column -> {article_id: value} for the given IDs among the `located` ones."""
+        rows = {a: located[a] for a in set(article_ids) if isinstance(a, str) and a in located}
+        order = sorted(rows, key=rows.__getitem__)
+        values = self.articles.rows_at([rows[a] for a in order], columns, self.chunk_bytes)
+        return {c: dict(zip(order, values[c], strict=True)) for c in columns}
 
     def lookup(self, article_ids: Iterable[Any], columns: list[str]) -> dict[str, dict[str, Any]]:
         """column -> {article_id: value} for the given IDs that are articles."""
-        found = {a: self.position[a] for a in set(article_ids) if isinstance(a, str) and a in self.position}
-        order = sorted(found, key=found.__getitem__)
-        values = self.articles.rows_at([found[a] for a in order], columns, self.chunk_bytes)
-        return {c: dict(zip(order, values[c], strict=True)) for c in columns}
+        article_ids = list(article_ids)
+        return self.fetch(self.locate(article_ids), article_ids, columns)

@@ -10,10 +10,11 @@ Nothing here is published.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -52,7 +53,14 @@ class KeySet:
         if not values:
             return []
         array = pa.array([v if isinstance(v, str) else None for v in values], type=pa.string())
-        return pc.is_in(array, value_set=self.keys).fill_null(False).to_pylist()
+        return self.members(array).to_pylist()
+
+    def members(self, values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+        """For each value of a string array, whether it is one of the keys (a null never is)."""
+        # Hashing a chunk's few distinct values, not every key, is what makes this cheap.
+        distinct = pc.unique(values).drop_null().cast(pa.string())
+        present = self.keys.filter(pc.is_in(self.keys, value_set=distinct))
+        return pc.is_in(values, value_set=present.cast(values.type)).fill_null(False)
 
     def __contains__(self, value: Any) -> bool:
         return self.contains([value])[0]
@@ -75,29 +83,36 @@ def _evidence(values: list[str | None], index: pd.Index) -> pd.Series:
     return pd.Series(values, index=index, dtype="str")
 
 
-def span_mismatches(frame: pd.DataFrame, value_col: str, text_of) -> list[str | None]:
-    """For each row, why `text_of(row)[start:end]` is not the row's `value_col`, or None."""
-    names = ["article_id", "start", "end", value_col, *_extra(frame)]
-    # Plain lists: iterating Arrow-backed columns value by value is several times slower.
-    columns = [frame[c].tolist() for c in names]
-    out = []
-    for values in zip(*columns, strict=True):
-        row = dict(zip(names, values, strict=True))
-        out.append(span_mismatch(text_of(row), row["start"], row["end"], row[value_col]))
-    return out
+def _arrow_evidence(values: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
+    """An Arrow string array as an evidence column (the same dtype `_evidence` gives)."""
+    series = values.to_pandas()
+    series.index = index
+    return series
 
 
-def _extra(frame: pd.DataFrame) -> list[str]:
-    return [c for c in ("is_headline", "field") if c in frame.columns]
+def _headline_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Which quotes are headline quotes (their spans point into the title)."""
+    if "is_headline" not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    flags = frame["is_headline"]
+    if isinstance(flags.dtype, pd.BooleanDtype):
+        return flags.to_numpy(dtype=bool, na_value=False)
+    return np.array([_is_true(v) for v in flags.tolist()], dtype=bool)
 
 
-# Table -> (the column a span must equal, the article columns it may point into, which one a row uses)
-SPANS = {
-    "quotes": ("text_normalized", ["text_normalized", "title_normalized"],
-               lambda row: "title_normalized" if _is_true(row.get("is_headline")) else "text_normalized"),
-    "entities": ("surface", ["text_normalized"], lambda row: "text_normalized"),
-    "normalizations": ("original", ["text", "title"],
-                       lambda row: "title" if row.get("field") == "title" else "text"),
+def _title_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Which normalizations changed the title (their spans point into it)."""
+    if "field" not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    return np.array([v == "title" for v in frame["field"].tolist()], dtype=bool)
+
+
+# Table -> (the column a span must equal, the article column a span points into, the article
+# column a title's span points into, which rows are titles)
+SPANS: dict[str, tuple[str, str, str | None, Callable[[pd.DataFrame], np.ndarray] | None]] = {
+    "quotes": ("text_normalized", "text_normalized", "title_normalized", _headline_rows),
+    "entities": ("surface", "text_normalized", None, None),
+    "normalizations": ("original", "text", "title", _title_rows),
 }
 
 
@@ -105,53 +120,134 @@ def derive_chunk(table: str, frame: pd.DataFrame, refs: TableReferences) -> pd.D
     """The `check_*` columns of one chunk of `table` (any rows of it: each check is per row)."""
     if table not in DERIVED_COLUMNS:
         return frame
-    frame = frame.copy()
+    checks: dict[str, pd.Series] = {}
     if table == "articles":
-        frame["check_furniture_line"] = _evidence([furniture_line(t) for t in frame["text"]], frame.index)
-        frame["check_variant_spelling"] = _evidence(
-            [variant_spelling(t) for t in frame["text_normalized"]], frame.index
-        )
+        checks["check_furniture_line"] = _evidence(_each_text(furniture_line, frame["text"]), frame.index)
+        variants = _each_text(variant_spelling, frame["text_normalized"])
+        checks["check_variant_spelling"] = _evidence(variants, frame.index)
     if table in SPANS:
-        value_col, text_cols, which = SPANS[table]
-        found: list[str | None] = []
-        ids = frame["article_id"].tolist()
-        for start, end in _runs_of_articles(ids, refs.texts.articles_per_lookup):
-            texts = refs.texts.lookup(ids[start:end], text_cols)
-
-            def text_of(row, texts=texts):
-                return texts[which(row)].get(row["article_id"])
-
-            found += span_mismatches(frame.iloc[start:end], value_col, text_of)
-        frame["check_span_mismatch"] = _evidence(found, frame.index)
+        checks["check_span_mismatch"] = _span_checks(table, frame, refs.texts)
     for name, column, known in _reference_checks(table, refs):
-        frame[name] = _orphans(frame[column], known)
+        checks[name] = _orphans(frame[column], known)
     if table in ("duplicates", "quarantine"):
         # An input is an article, a duplicate or quarantined: never two of them.
-        paths = frame["source_path"].tolist()
-        also = refs.article_paths.contains(paths)
-        frame["check_source_also_article"] = _evidence(
-            [p if _is_set(p) and a else None for p, a in zip(paths, also, strict=True)], frame.index
-        )
-    return frame
+        checks["check_source_also_article"] = _also_article(frame["source_path"], refs.article_paths)
+    return frame.assign(**checks)
 
 
-def _runs_of_articles(article_ids: list[Any], most: int) -> list[tuple[int, int]]:
-    """Consecutive row ranges naming at most `most` articles each, so their texts stay bounded."""
-    runs, start, seen = [], 0, set()
-    for i, article_id in enumerate(article_ids):
-        if article_id not in seen and len(seen) >= max(most, 1):
-            runs.append((start, i))
-            start, seen = i, set()
-        seen.add(article_id)
-    runs.append((start, len(article_ids)))
-    return runs
+# Texts made Python strings at a time: a chunk's worth at once would take as much again.
+TEXTS_AT_ONCE = 256
+
+
+def _each_text(check: Callable[[Any], str | None], texts: pd.Series) -> list[str | None]:
+    """`check` of each text, a few hundred texts at a time."""
+    found: list[str | None] = []
+    for start in range(0, len(texts), TEXTS_AT_ONCE):
+        found += [check(t) for t in texts.iloc[start : start + TEXTS_AT_ONCE].tolist()]
+    return found
+
+
+# Rows whose span columns are made Python values at a time.
+SPAN_ROWS_AT_ONCE = 16_384
+
+
+def _span_checks(table: str, frame: pd.DataFrame, texts: ArticleTexts) -> pd.Series:
+    """`check_span_mismatch` of a chunk, holding the texts of a bounded number of articles at once."""
+    value_col, body_col, title_col, title_rows = SPANS[table]
+    columns = [body_col] if title_col is None else [body_col, title_col]
+    codes, article_ids = pd.factorize(frame["article_id"])  # a number per article; -1: none
+    article_ids = article_ids.tolist()
+    located = texts.locate(article_ids)
+    is_title = title_rows(frame) if title_rows is not None else np.zeros(len(frame), dtype=bool)
+    found: dict[int, str] = {}
+    for first, rows in _blocks_of_articles(codes, len(article_ids), texts.articles_per_lookup):
+        block_ids = article_ids[first : first + texts.articles_per_lookup]
+        fetched = texts.fetch(located, block_ids, columns)
+        bodies = [fetched[body_col].get(a) for a in block_ids]
+        titles = [fetched[title_col].get(a) for a in block_ids] if title_col is not None else bodies
+        for at in range(0, len(rows), SPAN_ROWS_AT_ONCE):
+            part = rows[at : at + SPAN_ROWS_AT_ONCE]
+            articles = (codes[part] - first).tolist()
+            spans = [frame[c].take(part).tolist() for c in ("start", "end", value_col)]
+            found.update(span_mismatches(part.tolist(), articles, is_title[part].tolist(), bodies, titles, *spans))
+    return _sparse_evidence(found, frame.index)
+
+
+def span_mismatches(
+    rows: list[int], articles: list[int], is_title: list[bool], bodies: list[str | None], titles: list[str | None],
+    starts: list[Any], ends: list[Any], values: list[Any],
+) -> dict[int, str]:
+    """Row -> why `text[start:end]` is not the row's value, for the rows where it is not.
+
+    A row's text is `titles[article]` or `bodies[article]` (article -1: none).
+    """
+    found: dict[int, str] = {}
+    for row, article, title, start, end, value in zip(rows, articles, is_title, starts, ends, values, strict=True):
+        text = None if article < 0 else (titles if title else bodies)[article]
+        # The common case, a span that reads its value, is answered without the full check.
+        if (
+            text is not None and type(start) is int and type(end) is int
+            and 0 <= start <= end <= len(text) and text[start:end] == value
+        ):
+            continue
+        why = span_mismatch(text, start, end, value)
+        if why is not None:
+            found[row] = why
+    return found
+
+
+def _blocks_of_articles(codes: np.ndarray, articles: int, most: int) -> list[tuple[int, np.ndarray]]:
+    """(first article, rows) of each block of at most `most` articles, numbered by first mention.
+
+    Rows with no article (code -1) go with the first block. One block holds every row when the
+    chunk names few enough articles.
+    """
+    most = max(most, 1)
+    if articles <= most:
+        return [(0, np.arange(len(codes)))]
+    block_of_row = np.maximum(codes, 0) // most
+    return [(first, np.flatnonzero(block_of_row == first // most)) for first in range(0, articles, most)]
+
+
+def _sparse_evidence(found: dict[int, str], index: pd.Index) -> pd.Series:
+    """An evidence column that is null but at the given row positions."""
+    evidence = pa.nulls(len(index), pa.large_string())
+    if found:
+        mask = np.zeros(len(index), dtype=bool)
+        mask[list(found)] = True
+        values = pa.array([found[row] for row in sorted(found)], pa.large_string())
+        evidence = pc.replace_with_mask(evidence, pa.array(mask), values)
+    return _arrow_evidence(evidence, index)
+
+
+def _string_array(values: pd.Series) -> pa.Array | pa.ChunkedArray | None:
+    """The Arrow array behind a string column (no copy), or None when it holds no strings."""
+    if not isinstance(values.dtype, pd.StringDtype):
+        return None
+    array = pa.array(values)
+    return array if pa.types.is_string(array.type) or pa.types.is_large_string(array.type) else None
 
 
 def _orphans(values: pd.Series, known: KeySet) -> pd.Series:
     """The value where it is set but not among `known` (a broken reference), else null."""
-    listed = values.tolist()
+    array = _string_array(values)
+    if array is not None:
+        dangling = pc.if_else(known.members(array), pa.scalar(None, array.type), array)
+        return _arrow_evidence(dangling, values.index)
+    listed = values.tolist()  # not a string column (a broken schema): value by value
     found = known.contains(listed)
     return _evidence([v if _is_set(v) and not f else None for v, f in zip(listed, found, strict=True)], values.index)
+
+
+def _also_article(paths: pd.Series, article_paths: KeySet) -> pd.Series:
+    """The path where it is set and also an article's, else null."""
+    array = _string_array(paths)
+    if array is not None:
+        also = pc.if_else(article_paths.members(array), array, pa.scalar(None, array.type))
+        return _arrow_evidence(also, paths.index)
+    listed = paths.tolist()
+    also = article_paths.contains(listed)
+    return _evidence([p if _is_set(p) and a else None for p, a in zip(listed, also, strict=True)], paths.index)
 
 
 def _is_set(value: Any) -> bool:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -88,11 +90,12 @@ def test_article_texts_are_fetched_for_the_asked_ids_only(tmp_path: Path):
 
 
 def test_span_checks_fetch_a_bounded_number_of_articles_at_once():
-    from tasks.validate.derived import _runs_of_articles
+    from tasks.validate.derived import _blocks_of_articles
 
-    ids = ["a", "a", "b", "c", "c", "d", "a"]
-    assert _runs_of_articles(ids, 2) == [(0, 3), (3, 6), (6, 7)]
-    assert _runs_of_articles(ids, 10) == [(0, 7)]
+    codes, ids = pd.factorize(pd.Series(["a", "a", "b", "c", None, "c", "d", "a"], dtype="str"))
+    blocks = _blocks_of_articles(codes, len(ids), 2)
+    assert [(first, rows.tolist()) for first, rows in blocks] == [(0, [0, 1, 2, 4, 7]), (2, [3, 5, 6])]
+    assert [(first, rows.tolist()) for first, rows in _blocks_of_articles(codes, len(ids), 10)] == [(0, list(range(8)))]
 
 
 def test_key_set_membership_is_exact_and_never_matches_a_missing_value():
@@ -103,3 +106,46 @@ def test_key_set_membership_is_exact_and_never_matches_a_missing_value():
     assert keys.contains(["a1", "c3", "a", "a1 ", None, float("nan")]) == [True, True, False, False, False, False]
     assert "b2" in keys and "zz" not in keys
     assert KeySet([]).contains(["a1"]) == [False]
+
+
+def test_reading_a_table_in_chunks_holds_about_one_chunk_of_arrow_data(tmp_path: Path):
+    path = tmp_path / "many-groups.parquet"
+    rng = random.Random(0)
+    texts = pa.table({"text": [rng.randbytes(500).hex() for _ in range(10_000)]})  # hardly compressible
+    pq.write_table(texts, path, row_group_size=100)  # 100 groups, about 10 MB
+    del texts
+    held = []
+    for chunk in TableSource.from_parquet(path).iter_chunks(500_000):
+        held.append(pa.total_allocated_bytes())
+        del chunk
+    assert len(held) > 15
+    assert max(held) < 2_000_000  # not the whole file's column data, read ahead and kept
+
+
+def test_only_the_first_chunk_judges_the_columns_and_their_dtypes():
+    from types import SimpleNamespace
+
+    from tasks.validate import _settled_by_first_chunk
+
+    suite = {"expectations": [
+        {"type": "expect_table_columns_to_match_set", "kwargs": {"column_set": ["a"]}},
+        {"type": "expect_column_values_to_be_of_type", "kwargs": {"column": "a", "type_": "str"}},
+        {"type": "expect_column_values_to_be_of_type", "kwargs": {"column": "b", "type_": "str"}},
+        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}},
+    ]}
+    first = {
+        0: SimpleNamespace(result={"observed_value": ["a"]}),
+        1: SimpleNamespace(result={"observed_value": "str"}),  # judged by the column's dtype
+        2: SimpleNamespace(result={"element_count": 3, "unexpected_count": 0}),  # value by value
+        3: SimpleNamespace(result={"element_count": 3, "unexpected_count": 0}),
+    }
+    assert _settled_by_first_chunk(suite, [0, 1, 2, 3], first) == {0, 1}
+
+
+def test_key_set_membership_of_a_chunk_of_large_strings():
+    from tasks.validate.derived import KeySet
+
+    keys = KeySet(pa.array(["a1", "b2", "c3"]))
+    values = pa.array(["c3", None, "zz", "a1", "c3"], pa.large_string())
+    assert keys.members(values).to_pylist() == [True, False, False, True, True]
+    assert keys.members(pa.array([], pa.large_string())).to_pylist() == []
