@@ -253,6 +253,7 @@ def _run_locked(
                 # quote(): Prefect would walk every source and document looking for futures,
                 # about a quarter of a millisecond per document; these run here, never remotely.
                 ingested = ingest_batch(quote(sources_batch), max_bytes)
+                sources_batch.clear()  # Prefect keeps task arguments until the flow ends
                 ingested.stats["ms"] += round(1000 * (time.perf_counter() - timer))
                 fresh, copies = dedupe_exact_batch(quote(ingested.docs), seen)
                 batch = Batch(ingested.quarantined, [stub(d) for d in fresh], copies, {}, [], ingested.stats)
