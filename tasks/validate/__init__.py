@@ -25,7 +25,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.publish.schema import TABLES
-from tasks.validate.chunks import ArticleTexts, TableSource, chunk_bytes_setting
+from tasks.validate.chunks import ArticleTexts, TableSource, chunk_bytes_setting, release_unused_memory
 from tasks.validate.derived import KeySet, TableReferences, derive_chunk, expectation_parameters
 from tasks.validate.unique import duplicate_candidates, key_columns
 
@@ -422,8 +422,9 @@ def run_suites_on(
         columns: set[str] = set()
         first_row = chunks = 0
         for chunk in source.iter_chunks(chunk_bytes):
-            frame = derive_chunk(table, _to_pandas(chunk, first_row), refs)
-            del chunk
+            frame = _to_pandas(chunk, first_row)
+            del chunk  # pandas holds its own copy
+            frame = derive_chunk(table, frame, refs)
             first_row += len(frame)
             chunks += 1
             columns = set(frame.columns)
@@ -439,6 +440,7 @@ def run_suites_on(
                     part = _part_of(suite_json, running)
                 del validator, result
             del frame
+            release_unused_memory()
         by_position = {i: merge_results(results, RESULT_FORMAT) for i, results in per_position.items()}
         for i in across:
             kwargs = suite_json["expectations"][i].get("kwargs", {})

@@ -32,6 +32,15 @@ MAX_PIECE_ROWS = 65_536
 TEXT_SHARE_OF_CHUNK = 0.25
 
 
+def release_unused_memory() -> None:
+    """Give the memory of chunks already done back to the system.
+
+    Arrow's allocator keeps freed memory for reuse, so without this each chunk's peak stacks
+    on what earlier chunks left behind.
+    """
+    pa.default_memory_pool().release_unused()
+
+
 def chunk_bytes_setting(value: int | None = None) -> int:
     """The chunk bound: the argument, else NEWSETL_VALIDATE_CHUNK_BYTES, else the default."""
     chosen = value or int(os.environ.get("NEWSETL_VALIDATE_CHUNK_BYTES") or DEFAULT_CHUNK_BYTES)
@@ -95,9 +104,11 @@ class TableSource:
         piece_rows = min(self.piece_rows(chunk_bytes, columns), max(1, max_rows // PIECES_PER_CHUNK))
         for piece in self._sliced(self._pieces(piece_rows, columns), chunk_bytes // PIECES_PER_CHUNK):
             if pending and (size + piece.nbytes > chunk_bytes or rows + piece.num_rows > max_rows):
-                yield pa.Table.from_batches(pending, schema=schema)
+                chunk = pa.Table.from_batches(pending, schema=schema)
+                pending, size, rows = [], 0, 0  # the caller alone holds the chunk, and can free it
+                yield chunk
+                del chunk
                 yielded = True
-                pending, size, rows = [], 0, 0
             pending.append(piece)
             size += piece.nbytes
             rows += piece.num_rows

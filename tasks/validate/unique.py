@@ -44,32 +44,40 @@ def duplicate_candidates(
 ) -> tuple[pd.DataFrame, int, int]:
     """(rows that may repeat a key, indexed by position; rows in the table; rows considered)."""
     columns = key_columns(kwargs)
-    hashes: list[np.ndarray] = []
-    positions: list[np.ndarray] = []
-    considered_rows = 0
-    first_row = 0
+    # Per row 8 bytes of hash (rows considered only) and 1 byte saying whether it was considered.
+    hashes = np.empty(source.num_rows, dtype=np.uint64)
+    is_considered = np.zeros(source.num_rows, dtype=bool)
+    hashed = first_row = 0
     for chunk in source.iter_chunks(chunk_bytes, columns):
-        keep = considered(chunk, columns, kwargs)
-        considered_rows += pc.sum(keep).as_py() or 0
-        mask = np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)
+        keep = np.asarray(considered(chunk, columns, kwargs).to_numpy(zero_copy_only=False), dtype=bool)
+        is_considered[first_row : first_row + chunk.num_rows] = keep
         frame = to_pandas(chunk, first_row)
-        hashes.append(pd.util.hash_pandas_object(frame[mask], index=False).to_numpy())
-        positions.append(np.arange(first_row, first_row + chunk.num_rows)[mask])
+        found = pd.util.hash_pandas_object(frame[keep], index=False).to_numpy()
+        hashes[hashed : hashed + len(found)] = found
+        hashed += len(found)
         first_row += chunk.num_rows
-        del frame
-    all_hashes = np.concatenate(hashes) if hashes else np.empty(0, np.uint64)
-    all_positions = np.concatenate(positions) if positions else np.empty(0, np.int64)
-    del hashes, positions
-    order = np.argsort(all_hashes, kind="stable")
-    ranked = all_hashes[order]
-    repeated = np.zeros(len(ranked), dtype=bool)
-    if len(ranked) > 1:
-        same = ranked[1:] == ranked[:-1]
-        repeated[1:] |= same
-        repeated[:-1] |= same
-    candidates = np.sort(all_positions[order][repeated]).tolist()
+        del frame, found
+    hashes = hashes[:hashed]
+    ranked = np.sort(hashes)
+    repeated = np.unique(ranked[1:][ranked[1:] == ranked[:-1]])  # hashes of two rows or more
+    del ranked
+    is_candidate = np.zeros(source.num_rows, dtype=bool)
+    is_candidate[is_considered] = _among(hashes, repeated)
+    del hashes, is_considered
+    candidates = np.flatnonzero(is_candidate).tolist()
     values = source.rows_at(candidates, columns, chunk_bytes)
     table = pa.table({c: pa.array(values[c], source.schema.field(c).type) for c in columns})
     frame = to_pandas(table, 0)
     frame.index = pd.Index(candidates, dtype="int64") if candidates else pd.RangeIndex(0)
-    return frame, source.num_rows, considered_rows
+    return frame, source.num_rows, hashed
+
+
+def _among(values: np.ndarray, sorted_keys: np.ndarray, step: int = 1 << 20) -> np.ndarray:
+    """For each value, whether it is one of `sorted_keys` (a slice at a time: no full-size copies)."""
+    found = np.zeros(len(values), dtype=bool)
+    if len(sorted_keys):
+        for start in range(0, len(values), step):
+            part = values[start : start + step]
+            at = np.minimum(np.searchsorted(sorted_keys, part), len(sorted_keys) - 1)
+            found[start : start + step] = sorted_keys[at] == part
+    return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -149,3 +150,18 @@ def test_key_set_membership_of_a_chunk_of_large_strings():
     values = pa.array(["c3", None, "zz", "a1", "c3"], pa.large_string())
     assert keys.members(values).to_pylist() == [True, False, False, True, True]
     assert keys.members(pa.array([], pa.large_string())).to_pylist() == []
+
+
+def test_uniqueness_candidates_are_the_rows_whose_key_repeats_across_chunks(tmp_path: Path):
+    from tasks.validate import _to_pandas
+    from tasks.validate.unique import _among, duplicate_candidates
+
+    path = tmp_path / "keys.parquet"
+    keys = [f"k{i}" for i in range(3_000)]
+    keys[10], keys[2_900], keys[5] = keys[2_500], keys[7], None  # two repeats, one missing key
+    pq.write_table(pa.table({"key": keys}), path, row_group_size=100)
+    frame, rows, considered_rows = duplicate_candidates(TableSource.from_parquet(path), {"column": "key"}, 4_000, _to_pandas)
+    assert (rows, considered_rows) == (3_000, 2_999)
+    assert frame.index.tolist() == [7, 10, 2_500, 2_900]
+    assert frame["key"].tolist() == ["k7", "k2500", "k2500", "k7"]
+    assert _among(np.array([5, 1, 9, 5], np.uint64), np.array([5, 9], np.uint64), step=3).tolist() == [True, False, True, True]
