@@ -114,15 +114,14 @@ def find_attributed(
     lex = lexicon()
     spans = find_quotes(text)
     # Blank out every quote (paragraph breaks inside a multi-paragraph quote included).
-    masked_chars = list(text)
+    masked = text
     for q in spans:
-        masked_chars[q.open_start : q.close_end] = MASK * (q.close_end - q.open_start)
-    masked = "".join(masked_chars)
+        masked = masked[: q.open_start] + MASK * (q.close_end - q.open_start) + masked[q.close_end :]
     if resolver is None and resolver_factory is not None:
         resolver = resolver_factory(masked, spans)
     reuse = resolver is not None and resolver.masked == masked and resolver.body == text
     toks = resolver.toks if reuse else tokenize(masked, headline)
-    starts = [t.start for t in toks]
+    starts = resolver.token_starts if reuse else [t.start for t in toks]
     sentences = resolver.sentences if reuse else sentence_spans(masked, text, spans, lex)
     sent_starts = [s for s, _ in sentences]
     furniture = [] if headline else _furniture_paragraphs(text, spans, lex)

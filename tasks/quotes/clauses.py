@@ -13,6 +13,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 from tasks.quotes.lexicon import Lexicon
 from tasks.quotes.marks import QuoteSpan
@@ -49,33 +50,65 @@ def skip_forward(toks: list[Token], i: int, lex: Lexicon) -> int:
 # A dateline opening a paragraph: "MOSCOW, Nov 20 (Reuters) -", "PARIS (AFP) -", "WASHINGTON —",
 # "GDANSK, Poland, Nov. 20, 2025 /PRNewswire/ --", "MOSCOW, November 21. /TASS/."
 _DATELINE = re.compile(r"(?m)^[A-Z]{3,}[A-Z'. -]*(?:[,(/][^\n]{0,50}?)?(?:\)\s*[-–—]+|/\s*(?:--|[-–—.])|\s(?:--|[-–—]))(?=\s)")
+_LINE_BREAK = re.compile("\n")
+
+
+def _dateline_ends(masked: str) -> Iterator[int]:
+    """The ends of the _DATELINE matches `_DATELINE.finditer(masked)` finds, trying the pattern
+    at line starts only: it opens with ^, but finditer would try it at every character."""
+    end = 0
+    for line_start in chain((0,), (m.end() for m in _LINE_BREAK.finditer(masked))):
+        if line_start >= end and (m := _DATELINE.match(masked, line_start)):
+            end = m.end()
+            yield end
+
+
+_SENTENCE_END = re.compile(r"[.!?…]+(?=\s+[A-Z\x01\d(\[“\"‘'])")
+_QUOTE_NEXT = re.compile(r"\s*\x01")  # a masked quote after the spaces
+_SENTENCE_START = re.compile(r"\s+([A-Z\x01“\"‘'])")  # after a quote
+_NOT_SPACE = re.compile(r"\S")
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")  # "u.s", "a.m"
+_WORD_REACH = 40  # characters back from a full stop to look for the word it ends
+
+
+def _word_before(text: str, end: int) -> str:
+    r"""The run of word characters and dots ending at `end` (or just before a line break there),
+    no longer than _WORD_REACH: what `re.search(r"([\w.]+)$", text[end - _WORD_REACH : end])`
+    finds, without a search from every position of the window for every sentence."""
+    lo = max(0, end - _WORD_REACH)
+    if end > lo and text[end - 1] == "\n":
+        end -= 1
+    start = end
+    while start > lo and (text[start - 1].isalnum() or text[start - 1] in "._"):  # [\w.]
+        start -= 1
+    return text[start:end]
 
 
 def sentence_spans(masked: str, text: str, quotes: list[QuoteSpan], lex: Lexicon) -> list[tuple[int, int]]:
     """Sentence boundaries of the masked text; a quote ending in . ! ? may end a sentence."""
     cuts = {0, len(masked)}
-    for m in _DATELINE.finditer(masked):
-        cuts.add(m.end())  # "PARIS (AFP) - A former minister ...": the place is no subject
+    for end in _dateline_ends(masked):
+        cuts.add(end)  # "PARIS (AFP) - A former minister ...": the place is no subject
     for m in re.finditer(r"\n\s*", masked):
         cuts.add(m.start())
         cuts.add(m.end())
-    for m in re.finditer(r"[.!?…]+(?=\s+[A-Z\x01\d(\[“\"‘'])", masked):
-        word = re.search(r"([\w.]+)$", masked[max(0, m.start() - 40) : m.start()])
-        opens_quote = masked[m.end() :].lstrip()[:1] == "\x01"  # "... in Washington, D.C. "If ...""
-        if m.group(0) == "." and word and not opens_quote:
-            w = word.group(1).lower()
-            if w in lex.abbreviations or (len(w) == 1 and w.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", w):
+    for m in _SENTENCE_END.finditer(masked):
+        word = _word_before(masked, m.start()) if m.group(0) == "." else ""
+        # "... in Washington, D.C. "If ..."": a full stop before a quote ends the sentence anyway
+        if word and not _QUOTE_NEXT.match(masked, m.end()):
+            w = word.lower()
+            if w in lex.abbreviations or (len(w) == 1 and w.isalpha()) or _INITIALS.fullmatch(w):
                 continue
         cuts.add(m.end())
     for q in quotes:
         inner = text[q.open_end : q.close_start].rstrip()
-        nxt = re.match(r"\s+([A-Z\x01“\"‘'])", masked[q.close_end :])
+        nxt = _SENTENCE_START.match(masked, q.close_end)
         if inner and inner[-1] in TERMINAL and nxt:
             cuts.add(q.close_end)
     ordered = sorted(cuts)
     spans = []
     for a, b in zip(ordered, ordered[1:]):
-        if masked[a:b].strip():
+        if _NOT_SPACE.search(masked, a, b):  # masked[a:b].strip(), without copying the sentence
             spans.append((a, b))
     return spans
 
@@ -194,38 +227,39 @@ def subject_of(toks: list[Token], v: int, lo: int, lex: Lexicon) -> SpeakerPhras
         # a quoted name closes an insertion: `who goes by the call sign "Kit," said`
         return _subject_before_insertions(toks, j, lo, lex)
     phrase = backward_phrase(toks, j, lex)
-    if phrase is not None and phrase.start < toks[lo].start:
+    if phrase is None or phrase.start < toks[lo].start:
         return None
-    if phrase is not None and phrase.kind == "name":
-        first = next(n for n in range(lo, j + 1) if toks[n].start >= phrase.start)
-        if first - 2 >= lo and toks[first - 1].low == "and":
-            other = backward_phrase(toks, first - 2, lex)
-            other_words = [t for t in toks[lo : first - 1] if t.start >= (other.start if other else 0) and t.kind == "w"]
-            if (
-                other is not None
-                and other.kind == "name"
-                and other.start >= toks[lo].start
-                and not all(t.low in lex.place_of for t in other_words)  # "Scottish and Southern ..."
-            ):
-                # "Keir Starmer and Emmanuel Macron said": both, so no one speaker
-                return SpeakerPhrase("group", other.start, phrase.end, plural=True)
-    if phrase is not None:
-        first = next(n for n in range(lo, j + 1) if toks[n].start >= phrase.start)
-        lone_word = phrase.kind != "name" or (not phrase.titles and j == first)
-        if first - 2 >= lo and toks[first - 1].low in lex.prepositions and phrase.kind == "name":
-            owner = backward_phrase(toks, first - 2, lex)
-            if owner is not None and owner.kind == "description" and owner.plural:
-                return owner  # "Economists at Goldman Sachs wrote": the economists, not the bank
+    first = bisect.bisect_left(toks, phrase.start, lo, j + 1, key=_token_start)  # the phrase's first token
+    if phrase.kind == "name" and first - 2 >= lo and toks[first - 1].low == "and":
+        other = backward_phrase(toks, first - 2, lex)
+        other_words = [t for t in toks[lo : first - 1] if t.start >= (other.start if other else 0) and t.kind == "w"]
         if (
-            first > lo
-            and toks[first - 1].low in lex.prepositions
-            and not toks[v].low.endswith("ing")
-            and lone_word  # "envoy for Ukraine Keith Kellogg said" is a titled name, not an object
+            other is not None
+            and other.kind == "name"
+            and other.start >= toks[lo].start
+            and not all(t.low in lex.place_of for t in other_words)  # "Scottish and Southern ..."
         ):
-            # "A soldier serving near Pokrovsk told": the clause's own subject comes first
-            got = forward_phrase(toks, lo, lex)
-            return got[0] if got and got[1] <= first - 1 else None
+            # "Keir Starmer and Emmanuel Macron said": both, so no one speaker
+            return SpeakerPhrase("group", other.start, phrase.end, plural=True)
+    lone_word = phrase.kind != "name" or (not phrase.titles and j == first)
+    if first - 2 >= lo and toks[first - 1].low in lex.prepositions and phrase.kind == "name":
+        owner = backward_phrase(toks, first - 2, lex)
+        if owner is not None and owner.kind == "description" and owner.plural:
+            return owner  # "Economists at Goldman Sachs wrote": the economists, not the bank
+    if (
+        first > lo
+        and toks[first - 1].low in lex.prepositions
+        and not toks[v].low.endswith("ing")
+        and lone_word  # "envoy for Ukraine Keith Kellogg said" is a titled name, not an object
+    ):
+        # "A soldier serving near Pokrovsk told": the clause's own subject comes first
+        got = forward_phrase(toks, lo, lex)
+        return got[0] if got and got[1] <= first - 1 else None
     return phrase
+
+
+def _token_start(tok: Token) -> int:
+    return tok.start
 
 
 def _subject_before_insertions(toks: list[Token], j: int, lo: int, lex: Lexicon) -> SpeakerPhrase | None:

@@ -12,12 +12,14 @@ from typing import Any
 
 def published_span(changes: list[dict[str, Any]], start: int, end: int) -> tuple[int, int]:
     """(start, end) in the normalised text -> (start, end) in the published text."""
-    return _to_published(changes, start, is_end=False), _to_published(changes, end, is_end=True)
+    ordered = sorted(changes, key=lambda c: c["start"])
+    return _to_published(ordered, start, is_end=False), _to_published(ordered, end, is_end=True)
 
 
-def _to_published(changes: list[dict[str, Any]], pos: int, is_end: bool) -> int:
+def _to_published(ordered: list[dict[str, Any]], pos: int, is_end: bool) -> int:
+    """`pos` in the published text; `ordered`: the changes sorted by start."""
     delta = 0  # published offset minus normalised offset, past the changes seen so far
-    for ch in sorted(changes, key=lambda c: c["start"]):
+    for ch in ordered:
         n_start = ch["start"] - delta
         n_end = n_start + len(ch["replacement"])
         if pos <= n_start:

@@ -7,7 +7,6 @@ Works on a *masked* text, where every quoted span is blanked out, so that words 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from tasks.quotes.lexicon import Lexicon
@@ -15,6 +14,7 @@ from tasks.quotes.lexicon import Lexicon
 MASK = "\x01"
 # Paragraph breaks are tokens too, so that no phrase runs from one paragraph into the next.
 TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|\x01+|[^\W_][\w’'\-]*\+?|\n+|[^\w\s]")  # "OPEC+" is one word
+_TOKEN_SPLIT = re.compile(f"({TOKEN_RE.pattern})")  # re.split on it: the tokens and what lies between
 DETERMINERS = frozenset({"the", "a", "an", "another", "one", "his", "her", "its", "their", "our"})
 INDEFINITE = frozenset({"a", "an", "another", "one"})
 PARTICLES = frozenset(
@@ -47,11 +47,18 @@ class Token:
 
 
 def tokenize(masked: str, headline: bool = False) -> list[Token]:
+    """The tokens of TOKEN_RE.finditer(masked). Splitting on the pattern (one capturing group)
+    gives every token with the text skipped before it, so offsets add up without a match object
+    per token: tokenising is a large share of the stage."""
     out = []
-    for m in TOKEN_RE.finditer(masked):
-        s = m.group(0)
+    parts = _TOKEN_SPLIT.split(masked)  # skipped, token, skipped, token, ..., skipped
+    start = len(parts[0])
+    for n in range(1, len(parts), 2):
+        s = parts[n]
+        end = start + len(s)
         kind = "q" if s[0] == MASK else ("w" if s[0].isalnum() else "p")
-        out.append(Token(s, m.start(), m.end(), kind, headline))
+        out.append(Token(s, start, end, kind, headline))
+        start = end + len(parts[n + 1])
     return out
 
 
@@ -100,15 +107,16 @@ _AGE = re.compile(r"\d+-year-olds?$")
 
 def _role_backward(toks: list[Token], j: int, lex: Lexicon) -> tuple[int, str, bool] | None:
     """If toks[..j] ends with a role noun ("foreign minister", "officials"), its first index and role."""
-    if j >= 0 and toks[j].kind == "w" and _AGE.match(toks[j].low):
+    if j >= 0 and toks[j].kind == "w" and "-year-old" in toks[j].low and _AGE.match(toks[j].low):
         return j, "person", toks[j].low.endswith("s")
     if j < 0 or not _may_end_role(toks[j].low, lex):
         return None
-    for width in (3, 2, 1):
+    words = 0  # how many words end at j, up to three (the longest role phrases)
+    while words < 3 and j - words >= 0 and toks[j - words].kind == "w":
+        words += 1
+    for width in range(words, 0, -1):
         i = j - width + 1
-        if i < 0 or any(t.kind != "w" for t in toks[i : j + 1]):
-            continue
-        phrase = " ".join(t.low for t in toks[i : j + 1])
+        phrase = " ".join([t.low for t in toks[i : j + 1]])
         if phrase in lex.role_of:
             return i, lex.role_of[phrase], False
         if phrase.endswith("s") and phrase[:-1] in lex.role_of:
@@ -143,11 +151,14 @@ def _may_end_role(low: str, lex: Lexicon) -> bool:
     )
 
 
-def verb_phrases_at(toks: list[Token], v: int, lex: Lexicon) -> Iterator[tuple[str, int]]:
-    """(phrase, its length in tokens) of every reporting phrase starting at toks[v] ("according to")."""
+def verb_phrases_at(toks: list[Token], v: int, lex: Lexicon) -> list[tuple[str, int]]:
+    """(phrase, its length in tokens) of every reporting phrase starting at toks[v] ("according to").
+    A list, not a generator: it is asked of every token before a quote, and most start none."""
+    found = []
     for phrase, words in lex.verb_phrases_by_first.get(toks[v].low, ()):
-        if tuple(t.low for t in toks[v : v + len(words)]) == words:
-            yield phrase, len(words)
+        if tuple([t.low for t in toks[v : v + len(words)]]) == words:
+            found.append((phrase, len(words)))
+    return found
 
 
 def _description_backward(toks: list[Token], j: int, lex: Lexicon) -> SpeakerPhrase | None:
@@ -225,7 +236,7 @@ def forward_phrase(toks: list[Token], i: int, lex: Lexicon) -> tuple[SpeakerPhra
     t = toks[i]
     if is_pronoun(t, lex):
         return SpeakerPhrase("pronoun", t.start, t.end, plural=bool(lex.pronouns[t.low].get("plural"))), i + 1
-    if _leads_name(toks[i : i + 4]):
+    if t.low in NAME_PARTICLES and _leads_name(toks[i : i + 4]):
         # "..., von der Leyen said": a name that opens with its particles
         k = i
         while toks[k].low in NAME_PARTICLES and toks[k].text.islower():
@@ -248,8 +259,10 @@ def forward_phrase(toks: list[Token], i: int, lex: Lexicon) -> tuple[SpeakerPhra
         if p.kind == "w" and (
             (p.cap and p.low not in lex.stopwords and p.low not in lex.verbs)
             or (p.low in PARTICLES and k > j and toks[k - 1].cap)
-            or (is_title(p, lex) and p.low not in lex.verbs)
-            or (is_title(p, lex) and p.cap and not is_verb(p, lex) and k + 1 < len(toks) and toks[k + 1].cap)
+            or (
+                is_title(p, lex)
+                and (p.low not in lex.verbs or (p.cap and not is_verb(p, lex) and k + 1 < len(toks) and toks[k + 1].cap))
+            )
             or (
                 (det or (owner and k > j))
                 and p.low not in lex.verbs

@@ -12,17 +12,20 @@ import bisect
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from tasks.quotes.clauses import NOT_INVERTED, sentence_spans, sentence_subject, subject_of
-from tasks.quotes.lexicon import lexicon
+from tasks.quotes.lexicon import Lexicon, lexicon
 from tasks.quotes.marks import QuoteSpan
 from tasks.quotes.phrases import (
     INDEFINITE,
     MASK,
     PARTICLES,
+    POSSESSIVE,
     SpeakerPhrase,
+    Token,
     abbreviation,
     backward_phrase,
     forward_phrase,
@@ -80,20 +83,23 @@ class Resolver:
         self.unnamed: list[tuple[int, str]] = []  # (pos, role) of "a Kremlin spokesman"
         self._names_by_surname: dict[str, list[tuple[str, str | None]]] = {}  # for _expand
         self._person_ends: list[int] = []  # sorted ends of self.persons, for insertion
-        for m in self.mentions:
-            if m.get("name"):
-                self._remember_name(m["name"], m.get("entity_id"))
+        named = dict.fromkeys((m["name"], m.get("entity_id")) for m in self.mentions if m.get("name"))
+        for name, entity_id in named:  # each once: a person is mentioned again and again
+            self._remember_name(name, entity_id)
         # "the Rapid Support Forces (RSF)": the article's own spelling-out of an acronym
         self.acronyms: dict[str, str] = {}
-        for m in re.finditer(r"((?:[A-Z][\w'’-]*\s+(?:(?:of|for|and|the)\s+)?){1,6})\(([A-Z]{2,6})\)", body_masked):
+        spelled_out = _SPELLED_OUT.finditer(body_masked) if _ACRONYM_IN_PARENS.search(body_masked) else ()
+        for m in spelled_out:
             words, acronym = m.group(1).split(), m.group(2)
             for n in range(len(words) - 1, -1, -1):  # the shortest run of words spelling it out
                 if "".join(w[0] for w in words[n:] if w[0].isupper()) == acronym:
                     self.acronyms.setdefault(acronym, " ".join(words[n:]))
                     break
         self.toks = tokenize(body_masked)
+        self.token_starts = [t.start for t in self.toks]  # for bisect, here and in attribution
         self.sentences = sentence_spans(body_masked, body, spans, self.lex)
         self.sentence_starts = [s for s, _ in self.sentences]
+        self._cues = _find_cues(self.toks, self.lex)
         self._index_names()
         self._index_subjects()
 
@@ -119,6 +125,8 @@ class Resolver:
         # mentions do not overlap: those reaching into [start, end) end just before `end`'s index
         i = bisect.bisect_left(self._mention_starts, end)
         for m in reversed(self.mentions[max(0, i - 8) : i]):
+            if m["end"] <= start:
+                continue  # ends before the span: no overlap (a cheap test for most of them)
             overlap = min(end, m["end"]) - max(start, m["start"])
             if overlap > 0 and (m.get("type") == "PERSON" or (m["start"] <= start and m["end"] >= end)):
                 score = overlap + (1000 if m.get("type") == "PERSON" else 0)
@@ -173,7 +181,7 @@ class Resolver:
     def _article_name_instead(self, bare: str, name: str, eid: str | None) -> tuple[str, str | None, bool] | None:
         """The article's own full name for `bare`, when the entity found for it is someone the
         article never names in full and the article's name is someone else."""
-        if name in self.body and re.search(r"\b" + re.escape(name) + r"\b", self.body):
+        if next(word_starts(self.body, name), None) is not None:
             return None
         own = self._article_name(bare)
         if own is None:
@@ -208,9 +216,13 @@ class Resolver:
         return full, None, True
 
     def _remember_name(self, name: str, entity_id: str | None) -> None:
+        """Keep `name` for _expand and _article_name; once: a name said again changes neither,
+        and most names are said again (every mention of the person)."""
         parts = name.split()
         if parts:
-            self._names_by_surname.setdefault(fold_name(parts[-1]), []).append((name, entity_id))
+            known = self._names_by_surname.setdefault(fold_name(parts[-1]), [])
+            if (name, entity_id) not in known:
+                known.append((name, entity_id))
 
     def _expand(self, bare: str) -> tuple[str, str | None] | None:
         """`Zelensky` -> the article's `Vladimir Zelensky` (same surname, more words)."""
@@ -242,17 +254,17 @@ class Resolver:
         """A capitalised plural that starts a sentence ("Critics said") is only a name if the
         article also capitalises it mid-sentence, or knows it as an entity."""
         bare = text[phrase.name_start : phrase.name_end]
-        known = in_body and self._mention_at(phrase.name_start, phrase.name_end) is not None
         if self.strict_names:
+            known = in_body and self._mention_at(phrase.name_start, phrase.name_end) is not None
             return bool(phrase.titles) or known or bool(self._lookup(bare))
         if phrase.titles or len(bare.split()) > 1 or not in_body or not bare.endswith("s"):
             return True  # only plural-looking words ("Critics", "Analysts") are in doubt
-        if known or self._lookup(bare):
+        if self._mention_at(phrase.name_start, phrase.name_end) is not None or self._lookup(bare):
             return True
         if not self._at_sentence_start(phrase.start):
             return True
-        for m in re.finditer(r"\b" + re.escape(bare) + r"\b", self.body):
-            if m.start() != phrase.name_start and not self._at_sentence_start(m.start()):
+        for at in word_starts(self.body, bare):
+            if at != phrase.name_start and not self._at_sentence_start(at):
                 return True
         return False
 
@@ -269,7 +281,7 @@ class Resolver:
                 return "m"
             if w in self.lex.honorifics.get("female", ()):
                 return "f"
-        for w in re.findall(r"[\w-]+", surface[: len(surface) - len(bare)] if surface.endswith(bare) else ""):
+        for w in _WORDS.findall(surface[: len(surface) - len(bare)] if surface.endswith(bare) else ""):
             if w.lower() in self.lex.noun_gender:  # "Kremlin spokesman Dmitry Peskov"
                 return self.lex.noun_gender[w.lower()]
         first = bare.split()[0].lower() if bare.split() else ""
@@ -292,18 +304,18 @@ class Resolver:
                 )
         # "Joan, 74, who has waited eight months": a person the story turns to
         for p in self.persons:
-            if re.match(r",\s*\d{1,3},", self.masked[p.end : p.end + 8]):
+            if _AGE_AFTER.match(self.masked, p.end, p.end + 8):
                 p.subject = True
         # Runs of capitalised and title words: "former NATO Secretary General Jens Stoltenberg".
-        n = 0
-        while n < len(toks):
-            if not (toks[n].cap or is_title(toks[n], lex)):
-                n += 1
-                continue
+        in_name = self._cues.in_name
+        after_run = 0
+        for n in self._cues.name_words:
+            if n < after_run:
+                continue  # inside the run before
             j = n
             while j + 1 < len(toks):
                 nxt = toks[j + 1]
-                if nxt.cap or is_title(nxt, lex):
+                if in_name[j + 1]:
                     j += 1
                 elif nxt.low in PARTICLES and j + 2 < len(toks) and toks[j + 2].cap:
                     j += 1
@@ -311,25 +323,28 @@ class Resolver:
                     j += 1
                 else:
                     break
+            after_run = j + 1
+            if j == n:  # one word alone is neither a titled name nor a full name to remember
+                continue
             phrase = name_from(toks, n, j, lex) if toks[j].cap else None
             if phrase is not None and phrase.kind == "name" and phrase.titles:
                 self._add_name(phrase, subject=False)
             elif phrase is not None and phrase.kind == "name":
-                bare = re.sub(r"['’]s?$", "", self.body[phrase.name_start : phrase.name_end])
+                bare = POSSESSIVE.sub("", self.body[phrase.name_start : phrase.name_end])
                 if len(bare.split()) > 1 and bare.split()[0].lower() not in lex.stopwords:
                     self._remember_name(bare, None)  # for "Boyle" -> "Danny Boyle"
-            n = j + 1
         # Appositions: "the country's leader, Vladimir Zelensky," / "Maria Keller, Helvion's chief executive,"
-        for n, tok in enumerate(toks):
-            if tok.text != ",":
-                continue
-            left = backward_phrase(toks, n - 1, lex)
+        for n in self._cues.commas:
+            # the phrase after the comma first: it is the cheaper to parse and the rarer to be there
             right = forward_phrase(toks, n + 1, lex)
-            if left is None or right is None:
+            if right is None:
                 continue
             right_phrase, after = right
             if after < len(toks) and toks[after].text not in ",.;)" and "\n" not in toks[after].text:
                 continue  # "Asked about Zelensky, the Russian leader replied": no apposition
+            left = backward_phrase(toks, n - 1, lex)
+            if left is None:
+                continue
             pair = (left, right_phrase)
             desc = next((p for p in pair if p.kind == "description" and p.determiner not in INDEFINITE), None)
             name = next((p for p in pair if p.kind == "name"), None)
@@ -340,8 +355,8 @@ class Resolver:
                 person.is_org = True  # "Helvion, the Swiss maker" (not "the head of the administration")
             self.titled.append((name.start, desc.role, self._country(desc), person))
         # Offices in a relative clause: "Sophie Lemaire, who served as culture minister, ..."
-        for n, tok in enumerate(toks):
-            if tok.low != "who" or n < 2 or toks[n - 1].text != "," or n + 1 >= len(toks):
+        for n in self._cues.whos:
+            if n < 2 or toks[n - 1].text != "," or n + 1 >= len(toks):
                 continue
             if toks[n + 1].low not in _OFFICE_VERBS:
                 continue
@@ -361,22 +376,25 @@ class Resolver:
                 person = self._add_name(name, subject=False)
                 self.titled.append((name.start, qualified(role, words), None, person))
         # Unnamed people: "a Kremlin spokesman", "one official", "an analyst", and "the brigade's
-        # commander, who asked not to be named,".
-        for n, tok in enumerate(toks):
-            if tok.low in INDEFINITE or tok.low == "the":
-                got = forward_phrase(toks, n, lex)
-                if not (got and got[0].kind == "description" and got[0].role):
-                    continue
-                if tok.low == "the" and not _ANONYMOUS.match(self.masked, got[0].end):
-                    continue
-                self.unnamed.append((got[0].start, got[0].role))
+        # commander, who asked not to be named,". Most texts have no such clause: no "the" to try.
+        anonymity_said = _ANONYMOUS.search(self.masked) is not None
+        for n in self._cues.determiners:
+            tok = toks[n]
+            if tok.low == "the" and not anonymity_said:
+                continue
+            got = forward_phrase(toks, n, lex)
+            if not (got and got[0].kind == "description" and got[0].role):
+                continue
+            if tok.low == "the" and not _ANONYMOUS.match(self.masked, got[0].end):
+                continue
+            self.unnamed.append((got[0].start, got[0].role))
         self.titled.sort(key=lambda t: t[0])
 
     def _index_subjects(self) -> None:
         """The subject of each sentence and of each reporting verb: names first, then (in text
         order, so each can use the people before it) pronouns and descriptions, resolved."""
-        lex, toks = self.lex, self.toks
-        starts = [t.start for t in toks]
+        lex, toks, starts = self.lex, self.toks, self.token_starts
+        phrase_openers, verbs = self._cues.phrase_openers, self._cues.verbs
         phrases: list[SpeakerPhrase] = []
         embedded: set[tuple[int, int]] = set()  # subjects of a reported clause ("said that Putin asked")
         for s_start, s_end in self.sentences:
@@ -384,14 +402,13 @@ class Resolver:
             first = sentence_subject(toks, lo, hi, lex)
             if first is not None:
                 phrases.append(first)
-            for v in range(lo, hi):  # "According to Irish MEP Maria Walsh, ...": who the sentence reports
+            # "According to Irish MEP Maria Walsh, ...": who the sentence reports
+            for v in _between(phrase_openers, lo, hi):
                 for _, width in verb_phrases_at(toks, v, lex):
                     got = forward_phrase(toks, v + width, lex)
                     if got is not None and got[0].kind == "name":
                         phrases.append(got[0])
-            for v in range(lo, hi):
-                if not is_verb(toks[v], lex):
-                    continue
+            for v in _between(verbs, lo, hi):
                 subj = subject_of(toks, v, lo, lex)
                 if subj is None and v + 1 < hi and v > lo and toks[v - 1].kind == "q" or (
                     subj is None and v > lo and toks[v - 1].text == "," and toks[v - 2].kind == "q"
@@ -430,7 +447,7 @@ class Resolver:
     def _embedded(self, toks: list, subj: SpeakerPhrase, lo: int) -> bool:
         """`Ushakov said that Putin had asked ...`: Putin is the subject of what was reported,
         not of the sentence, so the next "he" is still Ushakov."""
-        k = bisect.bisect_left(toks, subj.start, key=lambda t: t.start) - 1
+        k = bisect.bisect_left(self.token_starts, subj.start) - 1
         if k >= lo and toks[k].low == "that":
             k -= 1
         return k >= lo and is_verb(toks[k], self.lex) and not toks[k].low.endswith("ing")
@@ -445,11 +462,12 @@ class Resolver:
             if not p.is_org and p.name and p.name.split():
                 known.setdefault(p.name.split()[-1], p)
         for surname, person in known.items():
-            for m in re.finditer(r"\b" + re.escape(surname) + r"\b", self.masked):
-                if any(taken[m.start() : m.end()]):
+            for start in word_starts(self.masked, surname):
+                end = start + len(surname)
+                if any(taken[start:end]):
                     continue
-                taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-                self._add_person(Person(m.start(), m.end(), person.name, person.entity_id, person.gender))
+                taken[start:end] = b"\x01" * (end - start)
+                self._add_person(Person(start, end, person.name, person.entity_id, person.gender))
 
     def _add_name(self, phrase: SpeakerPhrase, subject: bool) -> Person:
         surface = self.body[phrase.start : phrase.end]
@@ -517,7 +535,7 @@ class Resolver:
         if phrase.plural or phrase.determiner in INDEFINITE or (phrase.determiner is None and in_body):
             return None, None, surface
         pos = phrase.start if in_body else len(self.body)
-        gender = next((self.lex.noun_gender[w] for w in re.findall(r"[\w-]+", surface.lower()) if w in self.lex.noun_gender), None)
+        gender = next((self.lex.noun_gender[w] for w in _WORDS.findall(surface.lower()) if w in self.lex.noun_gender), None)
         person = self.by_role(phrase.role, self._country(phrase), pos, gender, near=in_body)
         if person is None and not in_body and phrase.role in self.lex.nearest_roles:
             # the office holder the story is about: the first person its sentences are about
@@ -584,8 +602,8 @@ class Resolver:
     def _last_naming(self, name: str | None, at: int, pos: int) -> int:
         """The last place before `pos` where the text names `name` again (else `at`)."""
         if name:
-            for m in re.finditer(r"\b" + re.escape(name) + r"\b", self.masked[:pos]):
-                at = max(at, m.start())
+            for start in word_starts(self.masked[:pos], name):
+                at = max(at, start)
         return at
 
     def _sentence_of(self, pos: int) -> int:
@@ -661,10 +679,11 @@ class Resolver:
             if not any(lex.roles_compatible(role, r) for r in holder.roles):
                 continue
             for alias in (holder.name, *holder.aliases):
-                m = re.search(r"\b" + re.escape(alias) + r"\b", self.body)
-                if m:
-                    name, eid, _ = self.canonical(alias, alias, (m.start(), m.end()))
-                    return Person(m.start(), m.end(), name, eid, None)
+                start = next(word_starts(self.body, alias), None)
+                if start is not None:
+                    end = start + len(alias)
+                    name, eid, _ = self.canonical(alias, alias, (start, end))
+                    return Person(start, end, name, eid, None)
         if best is not None:
             return best[1]
         if role in lex.nearest_roles and country is None:
@@ -688,10 +707,87 @@ _ANONYMOUS = re.compile(
     r"|speaking on condition of anonymity)"
 )
 
+# "the Rapid Support Forces (RSF)": capitalised words, then the acronym they spell out. The
+# pattern backtracks from every capital, so texts without a parenthesised acronym skip it.
+_SPELLED_OUT = re.compile(r"((?:[A-Z][\w'’-]*\s+(?:(?:of|for|and|the)\s+)?){1,6})\(([A-Z]{2,6})\)")
+_ACRONYM_IN_PARENS = re.compile(r"\([A-Z]{2,6}\)")
+
+_WORDS = re.compile(r"[\w-]+")
+_AGE_AFTER = re.compile(r",\s*\d{1,3},")  # "Joan, 74,"
+
 SUBJECT_REACH = 2  # sentences back to look for a subject before settling for the nearest name
+
+
+class _Cues(NamedTuple):
+    """Where the indexing starts parsing: few tokens are any of these, and one pass over the
+    tokens to find them all costs less than one per kind."""
+
+    in_name: list[bool]  # per token: capitalised or a title word, what names are runs of
+    name_words: list[int]  # where in_name is true
+    commas: list[int]  # appositions
+    whos: list[int]  # offices in a relative clause
+    determiners: list[int]  # unnamed people: "a", "an", "another", "one", "the"
+    phrase_openers: list[int]  # first words of reporting phrases ("according to")
+    verbs: list[int]  # reporting verbs
+
+
+def _find_cues(toks: list[Token], lex: Lexicon) -> _Cues:
+    cues = _Cues([], [], [], [], [], [], [])
+    openers, verb_forms = lex.verb_phrases_by_first, lex.verbs
+    for n, tok in enumerate(toks):
+        low = tok.low
+        in_name = tok.cap or is_title(tok, lex)
+        cues.in_name.append(in_name)
+        if in_name:
+            cues.name_words.append(n)
+        if tok.text == ",":
+            cues.commas.append(n)
+        elif low == "who":
+            cues.whos.append(n)
+        elif low in INDEFINITE or low == "the":
+            cues.determiners.append(n)
+        if low in openers:
+            cues.phrase_openers.append(n)
+        if low in verb_forms and is_verb(tok, lex):
+            cues.verbs.append(n)
+    return cues
+
+
+def _between(indexes: list[int], lo: int, hi: int) -> list[int]:
+    """The sorted `indexes` in [lo, hi)."""
+    return indexes[bisect.bisect_left(indexes, lo) : bisect.bisect_left(indexes, hi)]
 
 
 @functools.lru_cache(maxsize=65536)  # the same few names are folded over and over
 def fold_name(s: str) -> str:
     s = unicodedata.normalize("NFKD", s)
     return "".join(c for c in s if not unicodedata.combining(c)).lower().rstrip("'’s")
+
+
+def word_starts(text: str, word: str) -> Iterator[int]:
+    r"""Where `word` stands as a whole word in `text`: the starts `re.finditer(r"\b" + re.escape(word)
+    + r"\b", text)` gives, found by substring search. A regex per name would be compiled for each
+    new name and tried at every position of the text, and names are looked up many times per article."""
+    if not word:  # nothing to search for: every word boundary, as the regex would say
+        yield from (m.start() for m in re.finditer(r"\b", text))
+        return
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if _word_boundary(text, at) and _word_boundary(text, end):
+            yield at
+            at = text.find(word, end)
+        else:
+            at = text.find(word, at + 1)
+
+
+def _word_boundary(text: str, pos: int) -> bool:
+    r"""Whether `pos` is a regex `\b` of `text`: a word character on one side only."""
+    before = pos > 0 and _is_word_char(text[pos - 1])
+    after = pos < len(text) and _is_word_char(text[pos])
+    return before != after
+
+
+def _is_word_char(char: str) -> bool:
+    r"""A regex `\w` of a str pattern: a letter, digit or other numeric character, or "_"."""
+    return char.isalnum() or char == "_"
