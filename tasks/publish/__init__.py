@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from tasks.publish.schema import TABLES
+from tasks.publish.schema import TABLES, statistics_columns
 from tasks.records import Doc
 
 STAGING = ".staging"
@@ -92,7 +92,9 @@ class TableWriter:
     def _writer(self, table: str) -> pq.ParquetWriter:
         if table not in self._writers:
             schema = TABLES[table].with_metadata({**self.metadata, "newsetl.table": table})
-            self._writers[table] = pq.ParquetWriter(self.path(table), schema, compression="zstd")
+            self._writers[table] = pq.ParquetWriter(
+                self.path(table), schema, compression="zstd", write_statistics=statistics_columns(schema)
+            )
         return self._writers[table]
 
     def write(self, table: str, rows: list[dict[str, Any]]) -> None:

@@ -33,6 +33,8 @@ import yaml
 
 from datasketch import MinHash, MinHashLSH
 
+from tasks.publish.schema import statistics_columns
+
 SHINGLE = 3
 JACCARD = 0.5  # LSH threshold and the exact check after it
 CONTAINMENT = 0.8  # share of a cut quote's shingles found in the fuller report
@@ -506,7 +508,9 @@ def cluster_staged_quotes(path: Path) -> int:
     column = source.schema_arrow.get_field_index("quote_cluster_id")
     field = source.schema_arrow.field(column)
     try:
-        with pq.ParquetWriter(rewritten, source.schema_arrow, compression="zstd") as writer:
+        with pq.ParquetWriter(
+            rewritten, source.schema_arrow, compression="zstd", write_statistics=statistics_columns(source.schema_arrow)
+        ) as writer:
             done = 0
             for group in range(source.num_row_groups):
                 table = source.read_row_group(group)

@@ -44,6 +44,20 @@ def test_writer_writes_every_table_with_its_schema_even_when_empty(tmp_path: Pat
     assert str(published_at.type) == "timestamp[us, tz=UTC]"
 
 
+def test_free_text_has_no_min_max_statistics_but_keys_do(tmp_path: Path):
+    writer = TableWriter(tmp_path / "stage")
+    writer.write_all(rows_from_docs([_article()], "v1"))
+    paths = writer.close()
+    for table in ("articles", "quotes"):
+        meta = pq.ParquetFile(paths[table]).metadata
+        if meta.num_row_groups == 0:
+            continue
+        group = meta.row_group(0)
+        stats = {group.column(i).path_in_schema: group.column(i).is_stats_set for i in range(group.num_columns)}
+        assert not stats["text"] and not stats["text_normalized"], table
+        assert stats["article_id"], table
+
+
 def test_publish_swaps_tables_in_and_leaves_no_staging(tmp_path: Path):
     out = tmp_path / "out"
     staged = staging_dir(out, "run1")
