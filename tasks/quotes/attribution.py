@@ -103,6 +103,16 @@ def _is_name_not_quote(text: str, q: QuoteSpan, before: list[Token], headline: b
     return not introduced
 
 
+def _masked(text: str, spans: list[QuoteSpan]) -> str:
+    """`text` with every quote blanked out; `spans` are in order and do not overlap."""
+    pieces, last = [], 0
+    for q in spans:
+        pieces += [text[last : q.open_start], MASK * (q.close_end - q.open_start)]
+        last = q.close_end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
 def find_attributed(
     text: str,
     resolver_factory: Callable[[str, list[QuoteSpan]], Resolver] | None = None,
@@ -114,9 +124,7 @@ def find_attributed(
     lex = lexicon()
     spans = find_quotes(text)
     # Blank out every quote (paragraph breaks inside a multi-paragraph quote included).
-    masked = text
-    for q in spans:
-        masked = masked[: q.open_start] + MASK * (q.close_end - q.open_start) + masked[q.close_end :]
+    masked = _masked(text, spans)
     if resolver is None and resolver_factory is not None:
         resolver = resolver_factory(masked, spans)
     reuse = resolver is not None and resolver.masked == masked and resolver.body == text
