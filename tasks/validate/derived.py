@@ -230,24 +230,24 @@ def _string_array(values: pd.Series) -> pa.Array | pa.ChunkedArray | None:
 
 def _orphans(values: pd.Series, known: KeySet) -> pd.Series:
     """The value where it is set but not among `known` (a broken reference), else null."""
-    array = _string_array(values)
-    if array is not None:
-        dangling = pc.if_else(known.members(array), pa.scalar(None, array.type), array)
-        return _arrow_evidence(dangling, values.index)
-    listed = values.tolist()  # not a string column (a broken schema): value by value
-    found = known.contains(listed)
-    return _evidence([v if _is_set(v) and not f else None for v, f in zip(listed, found, strict=True)], values.index)
+    return _values_where(values, known, member=False)
 
 
 def _also_article(paths: pd.Series, article_paths: KeySet) -> pd.Series:
     """The path where it is set and also an article's, else null."""
-    array = _string_array(paths)
+    return _values_where(paths, article_paths, member=True)
+
+
+def _values_where(values: pd.Series, keys: KeySet, member: bool) -> pd.Series:
+    """The value where it is set and is (`member`) or is not one of `keys`, else null."""
+    array = _string_array(values)
     if array is not None:
-        also = pc.if_else(article_paths.members(array), array, pa.scalar(None, array.type))
-        return _arrow_evidence(also, paths.index)
-    listed = paths.tolist()
-    also = article_paths.contains(listed)
-    return _evidence([p if _is_set(p) and a else None for p, a in zip(listed, also, strict=True)], paths.index)
+        found = keys.members(array)
+        kept = found if member else pc.invert(found)
+        return _arrow_evidence(pc.if_else(kept, array, pa.scalar(None, array.type)), values.index)
+    listed = values.tolist()  # not a string column (a broken schema): value by value
+    found = keys.contains(listed)
+    return _evidence([v if _is_set(v) and f == member else None for v, f in zip(listed, found, strict=True)], values.index)
 
 
 def _is_set(value: Any) -> bool:
