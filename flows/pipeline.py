@@ -60,7 +60,7 @@ from tasks.publish import (
 )
 from tasks.quotes import cluster_staged_quotes_task
 from tasks.records import Doc
-from tasks.validate import DEFAULT_EXPECTATIONS, validate_task
+from tasks.validate import DEFAULT_EXPECTATIONS, import_in_background, validate_task
 
 # Files per task run: big enough that Prefect's per-task cost (a few ms) is noise, small enough
 # that a batch of 100 KB pages stays a few tens of MB in memory.
@@ -211,6 +211,7 @@ def _run_locked(
     if incremental and previous.get("fingerprint") == fingerprint:
         return _unchanged(summary, previous)
 
+    import_in_background()  # validation's library loads while the batches run, not after them
     cache = PreviousRun(output, version, LEXICON_VERSION) if incremental else None
     staged = staging_dir(output, uuid.uuid4().hex[:12])
     writer = TableWriter(
