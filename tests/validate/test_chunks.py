@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 import tasks.validate as validate
 from tasks.validate import validate_dir
@@ -165,3 +166,28 @@ def test_uniqueness_candidates_are_the_rows_whose_key_repeats_across_chunks(tmp_
     assert frame.index.tolist() == [7, 10, 2_500, 2_900]
     assert frame["key"].tolist() == ["k7", "k2500", "k2500", "k7"]
     assert _among(np.array([5, 1, 9, 5], np.uint64), np.array([5, 9], np.uint64), step=3).tolist() == [True, False, True, True]
+
+
+@pytest.mark.parametrize("per_pass", [1 << 19, 700, 64])
+def test_uniqueness_in_several_passes_finds_the_same_candidates(tmp_path: Path, monkeypatch, per_pass: int):
+    """A big table is hashed in passes (one residue class of the hashes each) to bound memory;
+    the candidates and counts must not depend on how many passes there are."""
+    from tasks.validate import _to_pandas
+    from tasks.validate import unique
+
+    monkeypatch.setattr(unique, "HASHES_PER_PASS", per_pass)
+    path = tmp_path / "pairs.parquet"
+    rng = np.random.default_rng(7)
+    article = [f"a{i}" for i in rng.integers(0, 400, 3_000)]
+    start = rng.integers(0, 60, 3_000).tolist()
+    article[17] = None
+    pq.write_table(pa.table({"article_id": article, "start": start}), path, row_group_size=250)
+    frame, rows, considered_rows = unique.duplicate_candidates(
+        TableSource.from_parquet(path), {"column_list": ["article_id", "start"]}, 4_000, _to_pandas
+    )
+    seen: dict[tuple, list[int]] = {}
+    for i, key in enumerate(zip(article, start)):
+        seen.setdefault(key, []).append(i)
+    repeated = sorted(i for rows_of_key in seen.values() if len(rows_of_key) > 1 for i in rows_of_key)
+    assert (rows, considered_rows) == (3_000, 3_000)  # a row with one key missing is still considered
+    assert frame.index.tolist() == repeated and len(repeated) > 100
