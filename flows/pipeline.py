@@ -284,16 +284,16 @@ def _run_locked(
             while pending:
                 finish(*pending.popleft())
 
-        writer.write("entity_catalog", auto_entities.catalog_rows())
-        writer.close()
-        # The run-wide indexes grow with the corpus and are done with: empty them in place
-        # (Prefect keeps the list `discover` returned) before clustering and validation peak.
-        sources.clear()
-        order.clear()
-        seen.clear()
-        timer = time.perf_counter()
-        quotes = cluster_staged_quotes_task(writer.path("quotes"))
-        stats["cluster-quotes"] = Counter(quotes=quotes, ms=round(1000 * (time.perf_counter() - timer)))
+            writer.write("entity_catalog", auto_entities.catalog_rows())
+            writer.close()
+            # The run-wide indexes grow with the corpus and are done with: empty them in place
+            # (Prefect keeps the list `discover` returned) before clustering and validation peak.
+            sources.clear()
+            order.clear()
+            seen.clear()
+            timer = time.perf_counter()
+            quotes = cluster_staged_quotes_task(writer.path("quotes"), pool)  # in a worker, if any
+            stats["cluster-quotes"] = Counter(quotes=quotes, ms=round(1000 * (time.perf_counter() - timer)))
     except BaseException:
         writer.close()
         discard_staged(staged)

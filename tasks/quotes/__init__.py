@@ -21,6 +21,7 @@ Conventions of the rows:
 from __future__ import annotations
 
 import re
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any, Callable
 
@@ -134,6 +135,13 @@ def quotes_batch(docs: list[Doc]) -> StageResult:
 
 
 @task(name="cluster-quotes", cache_policy=NO_CACHE)
-def cluster_staged_quotes_task(path: Path) -> int:
-    """Cluster every quote of a run's staged table across articles; returns how many."""
+def cluster_staged_quotes_task(path: Path, executor: Executor | None = None) -> int:
+    """Cluster every quote of a run's staged table across articles; returns how many.
+
+    With an `executor` (the run's local pool) it runs in a worker process: clustering's state
+    grows with the number of quotes, and there it is all given back when it ends, instead of
+    staying in the flow's process as allocator fragments through validation.
+    """
+    if executor is not None:
+        return executor.submit(cluster_staged_quotes, path).result()
     return cluster_staged_quotes(path)
