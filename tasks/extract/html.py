@@ -35,11 +35,11 @@ from tasks.extract.text_cleaner import CleanedText, byline_name, call_to_action,
 # elements (the fast path then probably picked a partial container).
 FAST_MIN_WORDS = 120
 FAST_MIN_SHARE = 0.5
-_P_TEXT = etree.XPath("//p[not(ancestor::nav or ancestor::footer or ancestor::aside)]//text()")
+_P_TEXT = etree.XPath("//p[not(ancestor::nav or ancestor::footer or ancestor::aside)]//text()", smart_strings=False)
 
 
 def _paragraph_words(tree: Any) -> int:
-    return sum(len(t.split()) for t in _P_TEXT(tree))
+    return len(" ".join(_P_TEXT(tree)).split())  # one split: the joining space never merges two words
 
 
 TRAFILATURA_OPTIONS: dict[str, Any] = {
@@ -95,15 +95,15 @@ def _paragraphs(text: str | None) -> list[str]:
     seen: set[str] = set()
     dropped_after = False  # a furniture line was dropped after the last kept line
     for line in text.split("\n"):
-        s = " ".join(line.split())
-        if not s:
+        parts = line.split()
+        if not parts:
             continue
-        words = len(s.split())
+        s, words = " ".join(parts), len(parts)
         if words <= 25 and (
             r.furniture_prefix.match(s)
             or (words <= 15 and r.furniture_line.fullmatch(s))
             or (words <= 16 and r.player_line.fullmatch(s))
-        ) or _call_to_action(s, r):
+        ) or _call_to_action(s, words, r):
             dropped_after = True
             continue
         if len(out) < 3 and words <= 20 and (byline_name(s, r) or _dateline(s)):
@@ -121,11 +121,11 @@ def _paragraphs(text: str | None) -> list[str]:
     return out
 
 
-def _call_to_action(s: str, r: Any) -> bool:
+def _call_to_action(s: str, words: int, r: Any) -> bool:
     """The text cleaner's call-to-action rules (donation appeals, newsletters, cookie notes)."""
-    low = s.lower()
-    if len(s.split()) > r.furniture_contains_max_words:
+    if words > r.furniture_contains_max_words:
         return False
+    low = s.lower()
     return call_to_action(low, set(word_list(low)), r)
 
 
