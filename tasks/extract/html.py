@@ -15,6 +15,7 @@ pass, which costs as much as the extraction.
 from __future__ import annotations
 
 import re
+from copy import copy
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import datetime
@@ -23,8 +24,19 @@ from typing import Any
 import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.core import (
+    RAW_TREE_PRUNE_XPATH,
+    REMOVE_COMMENTS_AND_LISTS_XPATH,
+    REMOVE_COMMENTS_XPATH,
+    _forum_thread_page,
+    convert_tags,
+    extract_content,
+    prune_unwanted_nodes,
+    tree_cleaning,
+    xmltotxt,
+)
 from trafilatura.settings import Extractor
-from trafilatura.utils import load_html
+from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, HTML_PARSER, fromstring_bytes, is_dubious_html, load_html
 
 from tasks.extract.dates import find_date
 from tasks.extract.html_meta import PageMeta, page_comments, page_meta
@@ -78,11 +90,84 @@ def _extractor(fast: bool) -> Extractor:
     )
 
 
-def _run(html: Any, url: str | None, fast: bool) -> Any:
+def _run(html: Any, url: str | None, fast: bool) -> str | None:
+    """trafilatura's text for the page (a tree or, when lxml could not parse it, the markup)."""
     try:
-        return trafilatura.bare_extraction(html, url=url, options=_extractor(fast))
+        if fast and not isinstance(html, str) and _fast_text_applies():
+            return _fast_text(html, _extractor(True))
+        doc = trafilatura.bare_extraction(html, url=url, options=_extractor(fast))
     except Exception:  # noqa: BLE001 - malformed markup: fall back to the text cleaner
         return None
+    return doc.text if doc else None
+
+
+# Two of trafilatura's steps, repeated here for the version they were read from (another
+# version takes trafilatura's own functions): tests/extract/test_html_equivalents.py pins both.
+#
+# _fast_text is bare_extraction's fast path on a tree for TRAFILATURA_OPTIONS, without two of
+# its three copies of the page tree (about 0.4 ms a page) that this configuration never reads:
+# trafilatura_sequence cleans a copy so that its later stages can read the raw tree, and keeps
+# a copy of the cleaned tree for the external extractors; with the fast path, favor_precision
+# and comments off, none of those stages runs.
+#
+# _load_html is load_html for a string, without its pass deleting the characters XML forbids
+# when there are none: a regex over the whole page (about 0.2 ms on 77 KB), where substring
+# tests find them, or that there are none, in a quarter of the time.
+MIRRORED_TRAFILATURA = "2.3.1"
+_MIRRORS_HOLD = trafilatura.__version__ == MIRRORED_TRAFILATURA
+_XML_INVALID_CHARS = tuple(map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]))
+
+
+@lru_cache(maxsize=1)
+def _fast_text_applies() -> bool:
+    o = _extractor(True)
+    return _MIRRORS_HOLD and (
+        o.fast and o.focus == "precision" and not o.comments and not o.with_metadata and not o.dedup
+        and not o.lang and not o.max_tree_size and o.format == "python"
+    )
+
+
+def _load_html(html: str) -> Any:
+    """load_html(html): the tree, or None when the string is not HTML."""
+    if not _MIRRORS_HOLD or any(c in html for c in _XML_INVALID_CHARS):
+        return load_html(html)
+    beginning = html[:50].lower()
+    if "doctype" in beginning:  # repair_faulty_html, after its deletion pass
+        first_line, _, rest = html.partition("\n")
+        html = DOCTYPE_TAG.sub("", first_line, count=1) + "\n" + rest
+    for line in html[:4096].splitlines()[:4]:
+        if "<html" in line and line.endswith("/>"):
+            html = FAULTY_HTML.sub(r"\1>", html, count=1)
+            break
+    fallback_parse = False
+    tree = None
+    try:
+        tree = lxml.html.fromstring(html, parser=HTML_PARSER)
+    except ValueError:  # a string with an encoding declaration
+        tree = fromstring_bytes(html)
+        fallback_parse = True
+    except Exception:  # noqa: BLE001 - as load_html, which logs it
+        pass
+    if (tree is None or len(tree) < 1) and not fallback_parse:
+        tree = fromstring_bytes(html)
+    if tree is not None and is_dubious_html(beginning) and len(tree) < 2:
+        return None  # not HTML at all
+    return tree
+
+
+def _fast_text(tree: Any, options: Extractor) -> str | None:
+    """bare_extraction(tree, options=options).text, for the options _fast_text_applies accepts."""
+    tree = copy(tree)  # bare_extraction's own copy: the caller reads its tree again
+    is_forum = _forum_thread_page(tree)
+    prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
+    prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)  # comments off, precision
+    cleaned = convert_tags(tree_cleaning(tree, options), options, options.url)
+    if not is_forum:
+        prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
+    body, text = extract_content(cleaned, options)
+    if len(text) < options.min_output_size and 0 < options.min_output_comm_size:
+        return None  # bare_extraction's size check (no comments: their length is 0)
+    return xmltotxt(body, options.formatting)
 
 
 def _paragraphs(text: str | None) -> list[str]:
@@ -204,18 +289,16 @@ def html_to_text(html: str) -> str:
 
 def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     """trafilatura fast path, its fallbacks when the body is thin, the text cleaner last."""
-    tree = load_html(html)
+    tree = _load_html(html)
     meta = page_meta(tree) if tree is not None else PageMeta()
     comments = page_comments(tree) if tree is not None and "comment" in html else []  # skip a tree walk
     source = tree if tree is not None else html
-    doc = _run(source, url, fast=True)
-    paragraphs = _paragraphs(doc.text if doc else None)
+    paragraphs = _paragraphs(_run(source, url, fast=True))
     words = sum(len(p.split()) for p in paragraphs)
     if words < FAST_MIN_WORDS or (tree is not None and words < FAST_MIN_SHARE * _paragraph_words(tree)):
-        slow = _run(source, url, fast=False)
-        slow_paragraphs = _paragraphs(slow.text if slow else None)
+        slow_paragraphs = _paragraphs(_run(source, url, fast=False))
         if sum(map(len, slow_paragraphs)) > sum(map(len, paragraphs)):
-            doc, paragraphs = slow, slow_paragraphs
+            paragraphs = slow_paragraphs
     result = HtmlExtraction(
         title=meta.title,
         author=meta.author,

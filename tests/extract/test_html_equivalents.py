@@ -1,18 +1,20 @@
-"""The HTML path's faster equivalents give exactly what they replace: the meta-tag lookups that
-stand in for XPaths, and the comment-item XPath rewritten to start from attributes."""
+"""The HTML path's faster equivalents give exactly what they replace: its repeats of trafilatura
+steps (load_html, the fast path of bare_extraction), the meta-tag lookups that stand in for
+XPaths, and the comment-item XPath rewritten to start from attributes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+import trafilatura
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from trafilatura.utils import load_html
 
-from tasks.extract import html_meta
+from tasks.extract import html, html_meta
 
 HERE = Path(__file__).parent
 PAGES = {p.name: p.read_text(encoding="utf-8") for p in sorted((HERE / "devset" / "html").glob("*.html"))}
@@ -61,6 +63,59 @@ def articles(draw) -> str:
 
 pages = st.one_of(soup, articles())
 EXAMPLES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _tree_or_none(tree) -> bytes | None:
+    return None if tree is None else etree.tostring(tree.getroottree())
+
+
+def _bare_extraction_text(tree) -> str | None:
+    try:
+        doc = trafilatura.bare_extraction(tree, options=html._extractor(True))
+    except Exception:  # noqa: BLE001 - as html._run
+        return None
+    return doc.text if doc else None
+
+
+def _check_fast_path(page: str) -> None:
+    tree = load_html(page)
+    if tree is None:
+        return
+    before = etree.tostring(tree)
+    assert html._run(tree, None, fast=True) == _bare_extraction_text(tree)
+    assert etree.tostring(tree) == before  # the caller's tree is read again afterwards
+
+
+def test_the_repeated_steps_are_those_of_the_installed_trafilatura():
+    assert trafilatura.__version__ == html.MIRRORED_TRAFILATURA, (
+        "check html._load_html and html._fast_text against this version's load_html and "
+        "bare_extraction, then update MIRRORED_TRAFILATURA"
+    )
+    assert html._fast_text_applies()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_load_html_on_development_pages(name):
+    page = PAGES[name]
+    assert _tree_or_none(html._load_html(page)) == _tree_or_none(load_html(page))
+    assert _tree_or_none(html._load_html("\x0b" + page)) == _tree_or_none(load_html("\x0b" + page))
+
+
+@EXAMPLES
+@given(pages)
+def test_load_html_on_generated_pages(page):
+    assert _tree_or_none(html._load_html(page)) == _tree_or_none(load_html(page))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_fast_path_on_development_pages(name):
+    _check_fast_path(PAGES[name])
+
+
+@EXAMPLES
+@given(pages)
+def test_fast_path_on_generated_pages(page):
+    _check_fast_path(page)
 
 
 def _meta_rules() -> list[str]:
