@@ -114,6 +114,10 @@ _DIGIT = re.compile(r"\d")
 _FOUR_DIGIT_YEAR = re.compile(r"(?:19|20)\d{2}(?!\d)")
 _NUMERIC_DATE = re.compile(r"\d[/.]\d{1,2}[/.]\d\d")
 _NUMERIC_PATTERN = next(i for i, p in enumerate(DATE_PATTERNS) if "(?P<sep>" in p.pattern)
+# Characters each pattern cannot match without (None: no such test): the ISO dash, the numeric
+# date's separator, the CJK year sign. Tested with `in` before running the pattern.
+_NEEDS: list[tuple[str, ...] | None] = [("-",), None, None, ("/", "."), ("年", "년")]
+assert len(_NEEDS) == len(DATE_PATTERNS)
 _PREFILTER = re.compile(r"\d[年년]|\d{1,4}[-/.:]\d|\d\s*[^\W\d_]{3}|[^\W\d_]{3}\.?\s+\d", re.I)
 
 
@@ -206,6 +210,9 @@ def _first_date(text: str, candidates: range, now: datetime) -> DateMatch | None
     """The earliest match of the patterns at positions `candidates` (the first listed wins a tie)."""
     best: DateMatch | None = None
     for idx in candidates:
+        needs = _NEEDS[idx]
+        if needs is not None and not any(n in text for n in needs):
+            continue
         pattern = DATE_PATTERNS[idx]
         for m in pattern.finditer(text):
             if best is not None and m.start() >= best.start:
