@@ -65,6 +65,10 @@ class Rules:
     date_label_prefix: re.Pattern
     outlet_needles: list[tuple[str, str, bool, str]]  # (outlet, needle, case-insensitive, first word)
     outlet_generic: list[re.Pattern]
+    # outlet_needles indexes by first word: (case-sensitive, case-insensitive) dicts, and the
+    # needles without a first word (always tried)
+    outlet_needles_by_word: tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]
+    outlet_needles_always: tuple[int, ...]
 
 
 def _contains_rule(rule: dict) -> tuple[frozenset[str], tuple[str, ...], re.Pattern]:
@@ -125,6 +129,15 @@ def rules() -> Rules:
             continue
     contains = [_contains_rule(rule) for rule in p["furniture_contains"]]
     ctime = p["comment_time"]
+    needles = [
+        (name, str(n).lower() if str(n).islower() else str(n), str(n).islower(), _first_word(str(n)))
+        for name, ns in o["outlets"].items()
+        for n in ns
+    ]
+    by_word: tuple[dict[str, list[int]], dict[str, list[int]]] = ({}, {})
+    for i, (_, _, fold, first) in enumerate(needles):
+        if first:
+            by_word[fold].setdefault(first, []).append(i)
     tail = p["comment_header_tail"]
     return Rules(
         stopwords=frozenset(stop),
@@ -157,13 +170,10 @@ def rules() -> Rules:
         comment_says=re.compile(p["comment_says"] + "$", re.I),
         comment_section_start=re.compile(_alternation(p["comment_section_start"]), re.I),
         date_label_prefix=re.compile(rf"\s*(?:{p['date_label']})\s*", re.I),
-        outlet_needles=[
-            (name, str(n).lower() if str(n).islower() else str(n), str(n).islower(), _first_word(str(n)))
-            for name, needles in o["outlets"].items()
-            for n in needles
-        ],
-
+        outlet_needles=needles,
         outlet_generic=[re.compile(g) for g in o["generic"]],
+        outlet_needles_by_word=tuple({w: tuple(ids) for w, ids in d.items()} for d in by_word),  # type: ignore[arg-type]
+        outlet_needles_always=tuple(i for i, n in enumerate(needles) if not n[3]),
     )
 
 
@@ -470,6 +480,8 @@ def clear_caches() -> None:
     _CLASS_CACHE.clear()
     _text_features.cache_clear()
     _normalise.cache_clear()
+    _comment_shape.cache_clear()
+    _comment_time_text.cache_clear()
 
 
 def _classify_cached(line: Line, r: Rules, use_stopwords: bool) -> None:
@@ -605,23 +617,41 @@ def _comment_header(lines: list[Line], i: int, r: Rules) -> tuple[str | None, st
         nxt = _next_nonblank(lines, i)
         if nxt is None or lines[i].words > 5 or not _TIMEISH.search(lines[nxt].low):
             return None
-    m = r.comment_header.fullmatch(t)
-    if m and len(m.group("author").split()) <= 6 and not re.search(r"[!?:;…]\W*$", m.group("author")):
-        return _clean_author(m.group("author")), m.group("time"), 1
-    m = r.comment_time_line.fullmatch(t)
-    if m:
-        return None, m.group("time"), 1
+    header, name, says = _comment_shape(t)
+    if header is not None:
+        return header
     nxt = _next_nonblank(lines, i)
-    says = r.comment_says.search(t)
-    name = t[: says.start()] if says else t
     if (
         nxt is not None
         and 1 <= len(name.split()) <= 5
         and (says or (not lines[i].terminal or _INITIAL_END.search(name)) and lines[i].label != FURNITURE)
-        and r.comment_time_line.fullmatch(lines[nxt].text)
+        and (when := _comment_time_text(lines[nxt].text)) is not None
     ):
-        return _clean_author(name), r.comment_time_line.fullmatch(lines[nxt].text).group("time"), nxt - i + 1
+        return _clean_author(name), when, nxt - i + 1
     return None
+
+
+@lru_cache(maxsize=LINE_CACHE_SIZE)
+def _comment_shape(t: str) -> tuple[tuple[str | None, str, int] | None, str, bool]:
+    """What a line's text alone says of it as a comment header: (the header when the line is a
+    one-line header, else None; the commenter's name if the time follows on the next line;
+    whether the name was followed by "says:"). Cached: "Reply" lines recur on every page."""
+    r = rules()
+    m = r.comment_header.fullmatch(t)
+    if m and len(m.group("author").split()) <= 6 and not re.search(r"[!?:;…]\W*$", m.group("author")):
+        return (_clean_author(m.group("author")), m.group("time"), 1), t, False
+    when = _comment_time_text(t)
+    if when is not None:
+        return (None, when, 1), t, False
+    says = r.comment_says.search(t)
+    return None, t[: says.start()] if says else t, says is not None
+
+
+@lru_cache(maxsize=LINE_CACHE_SIZE)
+def _comment_time_text(t: str) -> str | None:
+    """The time printed when the line is a comment's timestamp line, else None."""
+    m = rules().comment_time_line.fullmatch(t)
+    return m.group("time") if m else None
 
 
 def _next_nonblank(lines: list[Line], i: int) -> int | None:
@@ -1171,6 +1201,7 @@ def _standfirst_like(line: Line) -> bool:
 
 
 _NON_WORD = re.compile(r"\W+")
+_TYPOGRAPHIC = "“”‘’«»—–…·•\u00a0"
 _ASCII_NON_WORD = {i: " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")}  # \W in ASCII
 
 
@@ -1179,6 +1210,10 @@ def norm_key(s: str) -> str:
     """Lower-case words only: the same line as a title, a repeat or a pull quote. Cached: each
     body line is keyed several times (repeats, pull quotes, the title)."""
     low = s.lower()
+    if not low.isascii():
+        for mark in _TYPOGRAPHIC:  # non-word characters: as good as spaces here
+            if mark in low:
+                low = low.replace(mark, " ")
     if low.isascii():  # the same words, found by str methods (about four times faster)
         return " ".join(low.translate(_ASCII_NON_WORD).split())
     return _NON_WORD.sub(" ", low).strip()
@@ -1248,11 +1283,18 @@ def _outlet(lines: list[Line], r: Rules, title_idx: int | None) -> str | None:
     lower = blob.lower()
     # A needle printed as a whole word starts with a whole word of the text: needles whose first
     # word is not among the text's words are skipped without searching the text.
-    words, lower_words = set(_WORD_CHARS.findall(blob)), set(_WORD_CHARS.findall(lower))
+    words = set(_WORD_CHARS.findall(blob))
+    # (in ASCII, lower-casing changes no word boundary)
+    lower_words = {w.lower() for w in words} if blob.isascii() else set(_WORD_CHARS.findall(lower))
     votes: dict[str, int] = {}
-    for name, needle, fold, first in r.outlet_needles:
-        if first and first not in (lower_words if fold else words):
-            continue
+    case_sensitive, folded = r.outlet_needles_by_word
+    tried = set(r.outlet_needles_always)
+    for word in case_sensitive.keys() & words:
+        tried.update(case_sensitive[word])
+    for word in folded.keys() & lower_words:
+        tried.update(folded[word])
+    for i in sorted(tried):  # in the order of outlets.yaml, as ties go to the first outlet voted for
+        name, needle, fold, _ = r.outlet_needles[i]
         hay = lower if fold else blob
         if needle in hay:
             hits = len(re.findall(rf"(?<!\w){re.escape(needle)}(?!\w)", hay))
