@@ -53,6 +53,8 @@ class Rules:
     byline_located: re.Pattern
     agency_credit: re.Pattern
     outlet_names: list[str]
+    outlet_suffixes: tuple[str, ...]  # " " + lower-cased name, in the order of outlet_names
+    outlet_names_lower: frozenset[str]
     teaser_suffix: re.Pattern
     player_line: re.Pattern
     byline: list[re.Pattern]
@@ -129,6 +131,7 @@ def rules() -> Rules:
             continue
     contains = [_contains_rule(rule) for rule in p["furniture_contains"]]
     ctime = p["comment_time"]
+    outlet_names = sorted(o["outlets"], key=len, reverse=True)
     needles = [
         (name, str(n).lower() if str(n).islower() else str(n), str(n).islower(), _first_word(str(n)))
         for name, ns in o["outlets"].items()
@@ -156,7 +159,9 @@ def rules() -> Rules:
         lead_in=re.compile(p["lead_in"], re.I),
         byline_located=re.compile(p["byline_located"]),
         agency_credit=re.compile(p["agency_credit"], re.I),
-        outlet_names=sorted(o["outlets"], key=len, reverse=True),
+        outlet_names=outlet_names,
+        outlet_suffixes=tuple(" " + name.lower() for name in outlet_names),
+        outlet_names_lower=frozenset(name.lower() for name in outlet_names),
         teaser_suffix=re.compile(p["teaser_suffix"]),
         player_line=re.compile(_alternation(p["player_line"]), re.I),
         byline=[re.compile(b, re.I) for b in p["byline"]],
@@ -327,7 +332,7 @@ def _text_features(text: str, stopwords: frozenset[str]) -> tuple:
         density,
         _terminal(text),
         bool(first) and first[0].islower(),
-        sum(map(len, words)) / len(text),
+        len("".join(words)) / len(text),
     )
 
 
@@ -418,10 +423,12 @@ def byline_name(text: str, r: Rules) -> str | None:
     first = name.split()[0].lower() if name else ""
     if not name or first in r.byline_stopwords or not name[0].isupper():
         return None
-    for outlet in r.outlet_names:  # "By Greg Norman Fox News"
-        if name.lower().endswith(" " + outlet.lower()):
-            name = name[: -len(outlet) - 1].strip(" ,|")
-            break
+    low = name.lower()
+    if low.endswith(r.outlet_suffixes):  # "By Greg Norman Fox News"
+        for outlet, suffix in zip(r.outlet_names, r.outlet_suffixes):
+            if low.endswith(suffix):
+                name = name[: -len(outlet) - 1].strip(" ,|")
+                break
     name = re.sub(r"\s+(?:and|&|und|et|y|e)\s+", ", ", name)
     name = re.sub(r"\s*,\s*", ", ", name).strip(" ,")
     if name.isupper():  # "By ILLIA NOVIKOV"
@@ -438,7 +445,7 @@ def _name_with_outlet(text: str, r: Rules) -> str | None:
     if "·" not in text and "|" not in text and "•" not in text:
         return None
     parts = [x for x in _BYLINE_PARTS.split(text.strip(" ·|•")) if x]
-    outlets = {o.lower() for o in r.outlet_names}
+    outlets = r.outlet_names_lower
     if len(parts) >= 2 and _PERSON.fullmatch(parts[0]) and any(x.lower() in outlets for x in parts[1:]):
         return parts[0]
     return None
@@ -529,7 +536,7 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
     ):
         line.label, line.kind = FURNITURE, "call-to-action"
         return
-    if line.words <= 60 and _CAPTIONISH.search(line.low[-90:]) and r.caption_credit.search(line.low[-90:]):
+    if line.words <= 60 and _CAPTIONISH.search(tail := line.low[-90:]) and r.caption_credit.search(tail):
         line.label, line.kind = FURNITURE, "caption"
         return
     if r.teaser_suffix.search(t) or ("(" in t and _MEDIA_TAG.search(t)):
