@@ -114,10 +114,10 @@ _DIGIT = re.compile(r"\d")
 _FOUR_DIGIT_YEAR = re.compile(r"(?:19|20)\d{2}(?!\d)")
 _NUMERIC_DATE = re.compile(r"\d[/.]\d{1,2}[/.]\d\d")
 _NUMERIC_PATTERN = next(i for i, p in enumerate(DATE_PATTERNS) if "(?P<sep>" in p.pattern)
-# Characters each pattern cannot match without (None: no such test): the ISO dash, the numeric
-# date's separator, the CJK year sign. Tested with `in` before running the pattern.
-_NEEDS: list[tuple[str, ...] | None] = [("-",), None, None, ("/", "."), ("年", "년")]
-assert len(_NEEDS) == len(DATE_PATTERNS)
+# Characters each pattern cannot match without one of ("": no such test): the ISO dash, the
+# numeric date's separator, the CJK year sign. Tested with `in` before running the pattern.
+_NEEDS: list[str] = ["-", "", "", "/.", "年년"]
+assert len(_NEEDS) == len(DATE_PATTERNS) and all(len(n) <= 2 for n in _NEEDS)
 _PREFILTER = re.compile(r"\d[年년]|\d{1,4}[-/.:]\d|\d\s*[^\W\d_]{3}|[^\W\d_]{3}\.?\s+\d", re.I)
 
 
@@ -165,8 +165,11 @@ def _build(y: int, mo: int, d: int, gd: dict, now: datetime) -> tuple[datetime, 
         naive = datetime(y, mo, d, hour, minute, second)
     except ValueError:
         return None
-    off = _offset(gd.get("tz"), mo)
-    value = naive.replace(tzinfo=timezone.utc) - timedelta(hours=off or 0)
+    tz = gd.get("tz")
+    off = _offset(tz, mo) if tz else None
+    value = naive.replace(tzinfo=timezone.utc)
+    if off:
+        value -= timedelta(hours=off)
     return value, has_time
 
 
@@ -211,7 +214,7 @@ def _first_date(text: str, candidates: range, now: datetime) -> DateMatch | None
     best: DateMatch | None = None
     for idx in candidates:
         needs = _NEEDS[idx]
-        if needs is not None and not any(n in text for n in needs):
+        if needs and needs[0] not in text and (len(needs) == 1 or needs[1] not in text):
             continue
         pattern = DATE_PATTERNS[idx]
         for m in pattern.finditer(text):
