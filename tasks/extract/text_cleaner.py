@@ -32,6 +32,181 @@ def _alternation(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
 
+# --- anchored alternations, split by first character ----------------------------------------
+#
+# A big alternation anchored at the start of the line (furniture_line, furniture_prefix, ...)
+# tries every alternative at position 0, though most cannot start with the line's first
+# character, and some scan the line for a separator it does not contain. What can start a match
+# and what literal a match must contain are read once from the parsed pattern (re._parser, the
+# parser re.compile itself uses); anything not understood there counts as "anything", so an
+# alternative is only left out when it cannot match.
+
+try:
+    import re._constants as _sre
+    import re._parser as _sre_parse
+except ImportError:  # pragma: no cover - another Python: no splitting, same results
+    _sre = _sre_parse = None  # type: ignore[assignment]
+
+_CATEGORIES = {
+    "CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W",
+}
+
+
+def _first_of_sequence(items: Any) -> tuple[list[str], bool] | None:
+    """(one-character regexes, one of which matches the first character of any match; whether
+    the sequence can match the empty string), or None when unknown."""
+    firsts: list[str] = []
+    for op, av in items:
+        found = _first_of_item(op, av)
+        if found is None:
+            return None
+        firsts += found[0]
+        if not found[1]:
+            return firsts, False
+    return firsts, True
+
+
+def _first_of_item(op: Any, av: Any) -> tuple[list[str], bool] | None:
+    c = _sre
+    if op is c.LITERAL:
+        return [re.escape(chr(av))], False
+    if op is c.NOT_LITERAL:
+        return ["[^" + re.escape(chr(av)) + "]"], False
+    if op is c.IN:
+        parts, negate = [], False
+        for o, a in av:
+            if o is c.NEGATE:
+                negate = True
+            elif o is c.LITERAL:
+                parts.append(re.escape(chr(a)))
+            elif o is c.RANGE:
+                parts.append(re.escape(chr(a[0])) + "-" + re.escape(chr(a[1])))
+            elif o is c.CATEGORY and str(a) in _CATEGORIES:
+                parts.append(_CATEGORIES[str(a)])
+            else:
+                return None
+        return ["[" + ("^" if negate else "") + "".join(parts) + "]"], False
+    if op is c.BRANCH:
+        firsts, empty = [], False
+        for alternative in av[1]:
+            found = _first_of_sequence(alternative.data)
+            if found is None:
+                return None
+            firsts += found[0]
+            empty = empty or found[1]
+        return firsts, empty
+    if op is c.SUBPATTERN:
+        _, add_flags, del_flags, sub = av
+        return None if add_flags or del_flags else _first_of_sequence(sub.data)
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        low, _, sub = av
+        found = _first_of_sequence(sub.data)
+        return None if found is None else (found[0], low == 0 or found[1])
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return [], True  # zero width (a lookaround only narrows what follows)
+    return None
+
+
+def _required_literal(items: Any, flags: int) -> str:
+    """The longest run of literal characters every match contains ("" when none is found).
+    Case-insensitive patterns only offer runs of caseless characters (" / ", ": ")."""
+    best, run = "", ""
+    for op, av in list(items) + [(None, None)]:
+        if _sre is not None and op is _sre.LITERAL and (
+            not flags & re.IGNORECASE or chr(av).lower() == chr(av).upper() == chr(av)
+        ):
+            run += chr(av)
+            continue
+        best = max(best, run, key=len)
+        run = ""
+        inner = ""
+        if op is _sre.SUBPATTERN and not av[1] and not av[2]:
+            inner = _required_literal(av[3].data, flags)
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            inner = _required_literal(av[2].data, flags)
+        best = max(best, inner, key=len)
+    return best
+
+
+@dataclass(frozen=True)
+class _Shape:
+    firsts: tuple[str, ...] | None  # what can start a match (None: anything)
+    needs: str  # a literal every match contains ("" when none)
+
+
+def _shape(pattern: str, flags: int) -> _Shape:
+    if _sre_parse is None:
+        return _Shape(None, "")
+    try:
+        items = _sre_parse.parse(pattern, flags).data
+        found = _first_of_sequence(items)
+        needs = _required_literal(items, flags)
+    except Exception:  # pragma: no cover - a parser that changed: no splitting
+        return _Shape(None, "")
+    if found is None or found[1]:  # unknown, or the pattern can match the empty string
+        return _Shape(None, needs)
+    return _Shape(tuple(found[0]), needs)
+
+
+class AnchoredAlternation:
+    """`(?:A|B|...)tail` compiled with `flags`, asked only whether it matches at the start of a
+    text (`match`) or all of it (`fullmatch`). Each text runs a pattern of just the
+    alternatives that can start with its first character and whose required literal it
+    contains (the answer is the same: an alternative left out cannot match); those patterns
+    are compiled on first use, per first character and set of literals present."""
+
+    _MAX_VARIANTS = 2048
+
+    def __init__(self, alternatives: list[str], tail: str = "", flags: int = 0) -> None:
+        self.pattern = re.compile(f"(?:{_alternation(alternatives)}){tail}", flags)
+        self._alternatives = list(alternatives)
+        self._tail = tail
+        self._flags = flags
+        self._shapes = [_shape(f"(?:{a}){tail}", flags) for a in alternatives]
+        self._starts = [  # what can start each alternative, as one pattern (None: anything)
+            None if shape.firsts is None else re.compile("|".join(shape.firsts), flags) for shape in self._shapes
+        ]
+        self._needles = tuple(sorted({s.needs for s in self._shapes if s.needs}))
+        self._variants: dict[Any, re.Pattern | None] = {}
+        self._compiled: dict[tuple[int, ...], re.Pattern | None] = {}
+
+    def _variant(self, text: str) -> re.Pattern | None:
+        first = text[0]
+        key: Any = (first, tuple(map(text.__contains__, self._needles))) if self._needles else first
+        try:
+            return self._variants[key]
+        except KeyError:
+            pass
+        present = {n for n in self._needles if n in text}
+        keep = tuple(
+            i
+            for i, (shape, start) in enumerate(zip(self._shapes, self._starts))
+            if (start is None or start.fullmatch(first)) and (not shape.needs or shape.needs in present)
+        )
+        if keep not in self._compiled:
+            self._compiled[keep] = (
+                re.compile(f"(?:{_alternation([self._alternatives[i] for i in keep])}){self._tail}", self._flags)
+                if keep
+                else None
+            )
+        if len(self._variants) < self._MAX_VARIANTS:
+            self._variants[key] = self._compiled[keep]
+        return self._compiled[keep]
+
+    def match(self, text: str) -> bool:
+        if not text:
+            return self.pattern.match(text) is not None
+        variant = self._variant(text)
+        return variant is not None and variant.match(text) is not None
+
+    def fullmatch(self, text: str) -> bool:
+        if not text:
+            return self.pattern.fullmatch(text) is not None
+        variant = self._variant(text)
+        return variant is not None and variant.fullmatch(text) is not None
+
+
 @dataclass(frozen=True)
 class Rules:
     """Compiled patterns and word lists; built once per process from the YAML files."""
@@ -39,6 +214,8 @@ class Rules:
     stopwords: frozenset[str]
     furniture_line: re.Pattern
     furniture_prefix: re.Pattern
+    furniture_line_split: AnchoredAlternation  # the same two patterns, split by first character
+    furniture_prefix_split: AnchoredAlternation
     furniture_contains: list[tuple[frozenset[str], tuple[str, ...], re.Pattern]]  # (word gates, other gates, regex)
     furniture_contains_max_words: int
     contains_rules_by_word: dict[str, tuple[int, ...]]  # gate word -> furniture_contains indexes
@@ -132,6 +309,7 @@ def rules() -> Rules:
     contains = [_contains_rule(rule) for rule in p["furniture_contains"]]
     ctime = p["comment_time"]
     outlet_names = sorted(o["outlets"], key=len, reverse=True)
+    furniture_line_tail = r"[\s.:!|>»›…-]*"
     needles = [
         (name, str(n).lower() if str(n).islower() else str(n), str(n).islower(), _first_word(str(n)))
         for name, ns in o["outlets"].items()
@@ -144,8 +322,10 @@ def rules() -> Rules:
     tail = p["comment_header_tail"]
     return Rules(
         stopwords=frozenset(stop),
-        furniture_line=re.compile(rf"(?:{_alternation(p['furniture_line'])})[\s.:!|>»›…-]*", re.I),
+        furniture_line=re.compile(f"(?:{_alternation(p['furniture_line'])}){furniture_line_tail}", re.I),
         furniture_prefix=re.compile(_alternation(p["furniture_prefix"]), re.I),
+        furniture_line_split=AnchoredAlternation(p["furniture_line"], furniture_line_tail, re.I),
+        furniture_prefix_split=AnchoredAlternation(p["furniture_prefix"], "", re.I),
         furniture_contains=contains,
         contains_rules_by_word=_rules_by_gate(contains, 0),
         contains_rules_by_string=tuple(_rules_by_gate(contains, 1).items()),
@@ -524,10 +704,10 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
     if line.words <= 6 and r.dateline_no_year.fullmatch(t):
         line.label, line.kind = META, "date"
         return
-    if line.words <= 15 and r.furniture_line.fullmatch(t):
+    if line.words <= 15 and r.furniture_line_split.fullmatch(t):
         line.label, line.kind = FURNITURE, "menu"
         return
-    if r.furniture_prefix.match(t):
+    if r.furniture_prefix_split.match(t):
         line.label, line.kind = FURNITURE, "cue"
         return
     if (
