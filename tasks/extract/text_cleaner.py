@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 
@@ -281,7 +281,7 @@ def _rules_by_gate(contains: list[tuple], part: int) -> dict[str, tuple[int, ...
     return {gate: tuple(ids) for gate, ids in index.items()}
 
 
-def call_to_action(low: str, tokens: frozenset[str] | set[str], r: Rules) -> bool:
+def call_to_action(low: str, tokens: Iterable[str], r: Rules) -> bool:
     """A furniture_contains rule fires on the lower-cased line: only the rules whose gate opens
     (one of their words is among the line's words, or another gate is in the line) run their
     regex, found through the gate index instead of trying every rule."""
@@ -394,28 +394,51 @@ _UPPER_START = re.compile(r"^[\"'“‘«(\[]?[^\W\d_]")
 _UNSET_FIELD = object()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Line:
     """One input line with the features the classifier reads."""
 
     index: int
     raw: str
     text: str
-    label: str = BLANK
-    kind: str = ""  # finer class: good, near, short, or the rule that fired
-    words: int = 0
-    stop_density: float = 0.0
-    link_share: float = 0.0
-    terminal: bool = False
-    starts_lower: bool = False
-    is_list: bool = False
-    heading: int = 0  # markdown heading level (1 for "# "), 0 when not a heading
-    raw_lines: list[str] = field(default_factory=list)  # input lines joined into this one
-    low: str = ""  # text.lower(), for the patterns matched without re.I
-    date: Any = _UNSET_FIELD  # memo of _date_line
-    tokens: frozenset[str] = frozenset()  # lower-cased words
-    word_list: tuple[str, ...] = ()  # lower-cased words in order (for pull-quote trigrams)
-    letter_share: float = 0.0  # letters / characters: prose is mostly letters, junk is not
+    label: str  # BLANK for an empty line, FURNITURE until classified
+    kind: str  # finer class: good, near, short, or the rule that fired
+    words: int
+    stop_density: float
+    link_share: float
+    terminal: bool
+    starts_lower: bool
+    is_list: bool
+    heading: int  # markdown heading level (1 for "# "), 0 when not a heading
+    raw_lines: list[str]  # input lines joined into this one
+    low: str  # text.lower(), for the patterns matched without re.I
+    date: Any  # memo of _date_line
+    word_list: tuple[str, ...]  # lower-cased words in order (for pull-quote trigrams)
+    letter_share: float  # letters / characters: prose is mostly letters, junk is not
+
+    def __init__(
+        self,
+        index: int,
+        raw: str,
+        text: str,
+        raw_lines: list[str],
+        link_share: float = 0.0,
+        is_list: bool = False,
+        heading: int = 0,
+        features: tuple | None = None,  # _text_features(text); None for a line without text
+    ) -> None:
+        # Every field set once, here (a page has about a hundred lines).
+        self.index, self.raw, self.text, self.raw_lines = index, raw, text, raw_lines
+        self.link_share, self.is_list, self.heading = link_share, is_list, heading
+        self.kind, self.date = "", _UNSET_FIELD
+        if features is None:
+            self.label, self.low, self.word_list, self.words, self.stop_density = BLANK, "", (), 0, 0.0
+            self.terminal = self.starts_lower = False
+            self.letter_share = 0.0
+        else:
+            self.label = FURNITURE
+            (self.low, self.word_list, self.words, self.stop_density, self.terminal, self.starts_lower,
+             self.letter_share) = features
 
 
 # Menus, footers and share bars repeat within a page and across pages of a site: what depends
@@ -425,7 +448,6 @@ class Line:
 LINE_CACHE_SIZE = 20_000
 
 
-@lru_cache(maxsize=LINE_CACHE_SIZE)
 def _normalise(raw: str) -> tuple[str, float, bool, int]:
     """Plain text of one dump line: markdown links, images, emphasis and entities undone."""
     s = _INVISIBLE.sub("", raw) if not raw.isascii() else raw
@@ -492,14 +514,9 @@ def word_estimate(text: str) -> int:
     return n
 
 
-def _features(line: Line, stopwords: frozenset[str]) -> None:
-    """Length, stopword density, end punctuation, case: from the text alone, so cached."""
-    (line.low, line.word_list, line.tokens, line.words, line.stop_density, line.terminal, line.starts_lower,
-     line.letter_share) = _text_features(line.text, stopwords)
-
-
-@lru_cache(maxsize=LINE_CACHE_SIZE)
 def _text_features(text: str, stopwords: frozenset[str]) -> tuple:
+    """Length, stopword density, end punctuation, case: from the text alone (Line's fields low,
+    word_list, words, stop_density, terminal, starts_lower, letter_share)."""
     low = text.lower()
     words = word_list(low)
     density = sum(map(stopwords.__contains__, words)) / len(words) if words else 0.0
@@ -507,7 +524,6 @@ def _text_features(text: str, stopwords: frozenset[str]) -> tuple:
     return (
         low,
         tuple(words),
-        frozenset(words),
         word_estimate(text),
         density,
         _terminal(text),
@@ -665,8 +681,7 @@ def clear_caches() -> None:
     """Forget cached line classes, features and normalised lines (benchmarks time a cold start
     with this)."""
     _CLASS_CACHE.clear()
-    _text_features.cache_clear()
-    _normalise.cache_clear()
+    _LINE_FACTS.clear()
     _comment_shape.cache_clear()
     _comment_time_text.cache_clear()
 
@@ -712,7 +727,7 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
         return
     if (
         line.words <= r.furniture_contains_max_words
-        and call_to_action(line.low, line.tokens, r)
+        and call_to_action(line.low, line.word_list, r)
     ):
         line.label, line.kind = FURNITURE, "call-to-action"
         return
@@ -972,28 +987,48 @@ def _read_lines(raw: str, r: Rules) -> tuple[list[Line], list[datetime]]:
     lines: list[Line] = []
     prefix_dates: list[datetime] = []
     groups = _unwrap(raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    facts_cache = _LINE_FACTS
     for idx, group in enumerate(groups):
         raw_line = " ".join(x.strip() for x in group) if len(group) > 1 else group[0]
         if not raw_line or raw_line.isspace():
-            lines.append(Line(idx, raw_line, "", raw_lines=group))
+            lines.append(Line(idx, raw_line, "", group))
             continue
-        text, share, is_list, heading = _normalise(raw_line)
-        line = Line(idx, raw_line, text, link_share=share, is_list=is_list, heading=heading)
-        line.raw_lines = group
-        if text:
-            # "date 2025-03-27 Volodymyr Zelensky said ...": the date is metadata, the rest body.
-            m = r.date_label_prefix.match(text)
-            if m and m.end() > 0:
-                found = find_date(text[m.end() : m.end() + 40])
-                if found and found.start == 0:
-                    rest = text[m.end() + found.end :].strip(" |-–—:,")
-                    if len(rest.split()) >= 6:
-                        prefix_dates.append(found.value)
-                        line.text = rest
-            _features(line, r.stopwords)
-            line.label = FURNITURE  # until classified
-        lines.append(line)
+        facts = facts_cache.get(raw_line)
+        if facts is None:
+            facts = _line_facts(raw_line, r)
+            if len(facts_cache) >= LINE_CACHE_SIZE:
+                facts_cache.clear()
+            facts_cache[raw_line] = facts
+        text, share, is_list, heading, prefix_date, features = facts
+        if prefix_date is not None:
+            prefix_dates.append(prefix_date)
+        lines.append(Line(idx, raw_line, text, group, share, is_list, heading, features))
     return lines, prefix_dates
+
+
+# What _line_facts found for each raw line (see LINE_CACHE_SIZE). A dict emptied when full,
+# not an lru_cache: its entries are tuples of strings and numbers, which the garbage collector
+# stops tracking, while each lru_cache entry is a list it walks on every full collection.
+_LINE_FACTS: dict[str, tuple] = {}
+
+
+def _line_facts(raw_line: str, r: Rules) -> tuple:
+    """(text, link share, is list, heading level, date printed before the text or None, text
+    features or None when the line has no text) for one raw line."""
+    text, share, is_list, heading = _normalise(raw_line)
+    if not text:
+        return text, share, is_list, heading, None, None
+    prefix_date = None
+    # "date 2025-03-27 Volodymyr Zelensky said ...": the date is metadata, the rest body.
+    m = r.date_label_prefix.match(text)
+    if m and m.end() > 0:
+        found = find_date(text[m.end() : m.end() + 40])
+        if found and found.start == 0:
+            rest = text[m.end() + found.end :].strip(" |-–—:,")
+            if len(rest.split()) >= 6:
+                prefix_date = found.value
+                text = rest
+    return text, share, is_list, heading, prefix_date, _text_features(text, r.stopwords)
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]?[A-Z]")
