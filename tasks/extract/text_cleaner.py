@@ -15,9 +15,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+import functools
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -447,6 +448,32 @@ class Line:
 # (100,000 entries held ~150 MB per worker and ran no faster).
 LINE_CACHE_SIZE = 20_000
 
+_MISSING = object()
+
+
+def _text_memo(maxsize: int) -> Callable[[Callable[[str], Any]], Callable[[str], Any]]:
+    """Memoise a function of one string in a plain dict, emptied when it holds `maxsize`
+    results. Unlike lru_cache, whose every entry is a list the garbage collector keeps walking,
+    a dict of strings and tuples of atoms adds nothing for it to track."""
+
+    def decorate(fn: Callable[[str], Any]) -> Callable[[str], Any]:
+        memo: dict[str, Any] = {}
+
+        @functools.wraps(fn)
+        def cached(text: str) -> Any:
+            value = memo.get(text, _MISSING)
+            if value is _MISSING:
+                value = fn(text)
+                if len(memo) >= maxsize:
+                    memo.clear()
+                memo[text] = value
+            return value
+
+        cached.cache_clear = memo.clear  # type: ignore[attr-defined]
+        return cached
+
+    return decorate
+
 
 def _normalise(raw: str) -> tuple[str, float, bool, int]:
     """Plain text of one dump line: markdown links, images, emphasis and entities undone."""
@@ -833,7 +860,7 @@ def _comment_header(lines: list[Line], i: int, r: Rules) -> tuple[str | None, st
     return None
 
 
-@lru_cache(maxsize=LINE_CACHE_SIZE)
+@_text_memo(LINE_CACHE_SIZE)
 def _comment_shape(t: str) -> tuple[tuple[str | None, str, int] | None, str, bool]:
     """What a line's text alone says of it as a comment header: (the header when the line is a
     one-line header, else None; the commenter's name if the time follows on the next line;
@@ -849,7 +876,7 @@ def _comment_shape(t: str) -> tuple[tuple[str | None, str, int] | None, str, boo
     return None, t[: says.start()] if says else t, says is not None
 
 
-@lru_cache(maxsize=LINE_CACHE_SIZE)
+@_text_memo(LINE_CACHE_SIZE)
 def _comment_time_text(t: str) -> str | None:
     """The time printed when the line is a comment's timestamp line, else None."""
     m = rules().comment_time_line.fullmatch(t)
@@ -1427,7 +1454,7 @@ _TYPOGRAPHIC = "“”‘’«»—–…·•\u00a0"
 _ASCII_NON_WORD = {i: " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")}  # \W in ASCII
 
 
-@lru_cache(maxsize=4096)
+@_text_memo(4096)
 def norm_key(s: str) -> str:
     """Lower-case words only: the same line as a title, a repeat or a pull quote. Cached: each
     body line is keyed several times (repeats, pull quotes, the title)."""
