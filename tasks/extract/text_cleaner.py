@@ -54,12 +54,13 @@ _CATEGORIES = {
 }
 
 
-def _first_of_sequence(items: Any) -> tuple[list[str], bool] | None:
+def _first_of_sequence(items: Any, backwards: bool = False) -> tuple[list[str], bool] | None:
     """(one-character regexes, one of which matches the first character of any match; whether
-    the sequence can match the empty string), or None when unknown."""
+    the sequence can match the empty string), or None when unknown. Backwards: the last
+    character instead of the first."""
     firsts: list[str] = []
-    for op, av in items:
-        found = _first_of_item(op, av)
+    for op, av in reversed(items) if backwards else items:
+        found = _first_of_item(op, av, backwards)
         if found is None:
             return None
         firsts += found[0]
@@ -68,7 +69,7 @@ def _first_of_sequence(items: Any) -> tuple[list[str], bool] | None:
     return firsts, True
 
 
-def _first_of_item(op: Any, av: Any) -> tuple[list[str], bool] | None:
+def _first_of_item(op: Any, av: Any, backwards: bool = False) -> tuple[list[str], bool] | None:
     c = _sre
     if op is c.LITERAL:
         return [re.escape(chr(av))], False
@@ -91,7 +92,7 @@ def _first_of_item(op: Any, av: Any) -> tuple[list[str], bool] | None:
     if op is c.BRANCH:
         firsts, empty = [], False
         for alternative in av[1]:
-            found = _first_of_sequence(alternative.data)
+            found = _first_of_sequence(alternative.data, backwards)
             if found is None:
                 return None
             firsts += found[0]
@@ -99,10 +100,10 @@ def _first_of_item(op: Any, av: Any) -> tuple[list[str], bool] | None:
         return firsts, empty
     if op is c.SUBPATTERN:
         _, add_flags, del_flags, sub = av
-        return None if add_flags or del_flags else _first_of_sequence(sub.data)
+        return None if add_flags or del_flags else _first_of_sequence(sub.data, backwards)
     if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
         low, _, sub = av
-        found = _first_of_sequence(sub.data)
+        found = _first_of_sequence(sub.data, backwards)
         return None if found is None else (found[0], low == 0 or found[1])
     if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
         return [], True  # zero width (a lookaround only narrows what follows)
@@ -148,6 +149,29 @@ def _shape(pattern: str, flags: int) -> _Shape:
     if found is None or found[1]:  # unknown, or the pattern can match the empty string
         return _Shape(None, needs)
     return _Shape(tuple(found[0]), needs)
+
+
+def _ending(pattern: re.Pattern) -> re.Pattern | None:
+    """For a pattern whose matches all end at the end of the text (it ends with "$"), a pattern
+    for one character that the last character of any match matches; None when unknown."""
+    if _sre_parse is None or pattern.flags & re.MULTILINE:
+        return None
+    try:
+        items = list(_sre_parse.parse(pattern.pattern, pattern.flags).data)
+        if not items or items[-1] != (_sre.AT, _sre.AT_END):
+            return None
+        found = _first_of_sequence(items[:-1], backwards=True)
+    except Exception:  # pragma: no cover - a parser that changed: no test
+        return None
+    if found is None or found[1]:
+        return None
+    return re.compile("|".join(found[0]), pattern.flags)
+
+
+def ends_like(ending: re.Pattern | None, text: str) -> bool:
+    """False when `text` cannot hold a match of the pattern `ending` came from (see _ending)."""
+    # "$" also matches before a final newline: then the text's last character says nothing.
+    return ending is None or not text or text[-1] == "\n" or ending.fullmatch(text[-1]) is not None
 
 
 class AnchoredAlternation:
@@ -234,6 +258,7 @@ class Rules:
     outlet_suffixes: tuple[str, ...]  # " " + lower-cased name, in the order of outlet_names
     outlet_names_lower: frozenset[str]
     teaser_suffix: re.Pattern
+    teaser_ending: re.Pattern | None  # what a teaser suffix ends with (see _ending)
     player_line: re.Pattern
     byline: list[re.Pattern]
     byline_stopwords: frozenset[str]
@@ -344,6 +369,7 @@ def rules() -> Rules:
         outlet_suffixes=tuple(" " + name.lower() for name in outlet_names),
         outlet_names_lower=frozenset(name.lower() for name in outlet_names),
         teaser_suffix=re.compile(p["teaser_suffix"]),
+        teaser_ending=_ending(re.compile(p["teaser_suffix"])),
         player_line=re.compile(_alternation(p["player_line"]), re.I),
         byline=[re.compile(b, re.I) for b in p["byline"]],
         byline_stopwords=frozenset(w.lower() for w in p["byline_stopwords"]),
@@ -761,7 +787,7 @@ def _classify(line: Line, r: Rules, use_stopwords: bool) -> None:
     if line.words <= 60 and _CAPTIONISH.search(tail := line.low[-90:]) and r.caption_credit.search(tail):
         line.label, line.kind = FURNITURE, "caption"
         return
-    if r.teaser_suffix.search(t) or ("(" in t and _MEDIA_TAG.search(t)):
+    if (ends_like(r.teaser_ending, t) and r.teaser_suffix.search(t)) or ("(" in t and _MEDIA_TAG.search(t)):
         line.label, line.kind = FURNITURE, "teaser"
         return
     if _starts_with_symbol(t) and not line.terminal:

@@ -134,3 +134,39 @@ def test_word_list_and_estimate_match_the_unicode_patterns(text):
     low = text.lower()
     assert tc.word_list(low) == tc._WORD.findall(low)
     assert tc.word_estimate(text) == len(text.split()) + len(tc._CJK.findall(text)) // 2
+
+
+TEASER = re.compile(PATTERNS["teaser_suffix"])
+TEASER_ENDING = tc._ending(TEASER)
+_TEASER_WORDS = re.findall(r"[A-Z]{3,}", PATTERNS["teaser_suffix"])
+
+
+def test_teaser_ending_is_read_from_the_pattern():
+    assert TEASER_ENDING is not None
+    assert tc.rules().teaser_ending.pattern == TEASER_ENDING.pattern
+
+
+def test_ending_never_rules_out_a_teaser_on_devset_lines():
+    for text in DEVSET_LINES + [t + " " + w for t in DEVSET_LINES[:200] for w in _TEASER_WORDS]:
+        if TEASER.search(text):
+            assert tc.ends_like(TEASER_ENDING, text), text
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=LINES, suffix=st.sampled_from(_TEASER_WORDS + ["UPDATED", "UPDATE", "", "\n", " \n"]))
+def test_ending_never_rules_out_a_teaser_on_generated_lines(text, suffix):
+    for candidate in (text, text + " " + suffix, text + suffix):
+        if TEASER.search(candidate):
+            assert tc.ends_like(TEASER_ENDING, candidate)
+
+
+@pytest.mark.parametrize(
+    "pattern,last",
+    [(r"\s+(AB|CD?)$", "BCD"), (r"x[yz]$", "yz"), (r"x\b$", "x"), (r"x.*$", None), (r"xy", None), (r"x?$", None)],
+)
+def test_ending_reads_the_last_character(pattern, last):
+    ending = tc._ending(re.compile(pattern))
+    if last is None:
+        assert ending is None
+    else:
+        assert sorted(c for c in "ABCDXYZxyz" if ending.fullmatch(c)) == sorted(last)
