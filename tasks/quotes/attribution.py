@@ -132,6 +132,8 @@ def find_attributed(
     starts = resolver.token_starts if reuse else [t.start for t in toks]
     sentences = resolver.sentences if reuse else sentence_spans(masked, text, spans, lex)
     sent_starts = [s for s, _ in sentences]
+    # the resolver's commas and parses of the same tokens, for sentence_subject
+    known = (resolver.commas, resolver.after_comma) if reuse else ()
     furniture = [] if headline else _furniture_paragraphs(text, spans, lex)
     para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", text)]
     # Paragraph numbers that skip furniture, so a speech interrupted by a left-over link goes on.
@@ -181,13 +183,13 @@ def find_attributed(
                 # `Asked whether he trusts the US, he pauses. "We trust Nato."`: the person the
                 # previous sentence of the paragraph is about, if it quoted no one
                 prev = toks[prev_lo:qi]
-                subject = None if any(t.kind == "q" for t in prev) else sentence_subject(toks, prev_lo, qi, lex)
+                subject = None if any(t.kind == "q" for t in prev) else sentence_subject(toks, prev_lo, qi, lex, *known)
                 if subject is not None and subject.kind in ("name", "pronoun"):
                     attribution, weak = Attribution(subject, None), True
         if attribution is None and not full:
             # `Merz ruled out sending Taurus "for now"`: a fragment in a sentence about someone is
             # theirs, if that someone turns out to be a person; in a headline, `Zelensky 'ready'`
-            subject = sentence_subject(toks, lo, qi, lex)
+            subject = sentence_subject(toks, lo, qi, lex, *known)
             if subject is None and headline and qi > lo:
                 subject = backward_phrase(toks, qi - 1, lex)
             if subject is not None and subject.kind in ("name", "pronoun", "description"):

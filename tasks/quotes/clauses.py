@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, pairwise
 
 from tasks.quotes.lexicon import Lexicon
 from tasks.quotes.marks import QuoteSpan
@@ -63,52 +63,68 @@ def _dateline_ends(masked: str) -> Iterator[int]:
             yield end
 
 
-_SENTENCE_END = re.compile(r"[.!?…]+(?=\s+[A-Z\x01\d(\[“\"‘'])")
+# `[.!?…]+` spelled with a first character of its own, so that the search skips to candidates
+# (a pattern opening with a repeat is tried at every position)
+_SENTENCE_END = re.compile(r"[.!?…][.!?…]*(?=\s+[A-Z\x01\d(\[“\"‘'])")
 _QUOTE_NEXT = re.compile(r"\s*\x01")  # a masked quote after the spaces
 _SENTENCE_START = re.compile(r"\s+([A-Z\x01“\"‘'])")  # after a quote
 _NOT_SPACE = re.compile(r"\S")
 _INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")  # "u.s", "a.m"
+_PARAGRAPH_BREAK = re.compile(r"\n\s*")
+_WORD_RUN = re.compile(r"[\w.]*")
 _WORD_REACH = 40  # characters back from a full stop to look for the word it ends
 
 
-def _word_before(text: str, end: int) -> str:
+def _word_before(text: str, end: int, reversed_text: str | None = None) -> str:
     r"""The run of word characters and dots ending at `end` (or just before a line break there),
     no longer than _WORD_REACH: what `re.search(r"([\w.]+)$", text[end - _WORD_REACH : end])`
-    finds, without a search from every position of the window for every sentence."""
+    finds, without a search from every position of the window for every sentence: a match of
+    the run forwards in the reversed text (`text[::-1]`, which the caller may have already)."""
     lo = max(0, end - _WORD_REACH)
     if end > lo and text[end - 1] == "\n":
         end -= 1
-    start = end
-    while start > lo and (text[start - 1].isalnum() or text[start - 1] in "._"):  # [\w.]
-        start -= 1
-    return text[start:end]
+    if reversed_text is None:
+        reversed_text = text[::-1]
+    n = len(text)
+    # reversed_text[n - end] is text[end - 1]; the run may go back to text[lo]
+    length = _WORD_RUN.match(reversed_text, n - end, n - lo).end() - (n - end)
+    return text[end - length : end]
 
 
 def sentence_spans(masked: str, text: str, quotes: list[QuoteSpan], lex: Lexicon) -> list[tuple[int, int]]:
     """Sentence boundaries of the masked text; a quote ending in . ! ? may end a sentence."""
     cuts = {0, len(masked)}
-    for end in _dateline_ends(masked):
-        cuts.add(end)  # "PARIS (AFP) - A former minister ...": the place is no subject
-    for m in re.finditer(r"\n\s*", masked):
+    cuts.update(_dateline_ends(masked))  # "PARIS (AFP) - A former minister ...": the place is no subject
+    for m in _PARAGRAPH_BREAK.finditer(masked):
         cuts.add(m.start())
         cuts.add(m.end())
+    reversed_masked = None  # for _word_before, made at the first full stop
+    abbreviations = lex.abbreviations
     for m in _SENTENCE_END.finditer(masked):
-        word = _word_before(masked, m.start()) if m.group(0) == "." else ""
-        # "... in Washington, D.C. "If ..."": a full stop before a quote ends the sentence anyway
-        if word and not _QUOTE_NEXT.match(masked, m.end()):
-            w = word.lower()
-            if w in lex.abbreviations or (len(w) == 1 and w.isalpha()) or _INITIALS.fullmatch(w):
-                continue
-        cuts.add(m.end())
+        start, end = m.span()
+        if end - start == 1 and masked[start] == ".":
+            if reversed_masked is None:
+                reversed_masked = masked[::-1]
+            word = _word_before(masked, start, reversed_masked)
+            if word:
+                w = word.lower()
+                if (
+                    w in abbreviations or (len(w) == 1 and w.isalpha()) or ("." in w and _INITIALS.fullmatch(w))
+                ) and not _QUOTE_NEXT.match(masked, end):
+                    # "... in Washington, D.C. "If ..."": a full stop before a quote ends the sentence anyway
+                    continue
+        cuts.add(end)
     for q in quotes:
-        inner = text[q.open_end : q.close_start].rstrip()
-        nxt = _SENTENCE_START.match(masked, q.close_end)
-        if inner and inner[-1] in TERMINAL and nxt:
+        # the quoted words end in . ! ? (text[q.open_end : q.close_start].rstrip(), uncopied)
+        last = q.close_start
+        while last > q.open_end and text[last - 1].isspace():
+            last -= 1
+        if last > q.open_end and text[last - 1] in TERMINAL and _SENTENCE_START.match(masked, q.close_end):
             cuts.add(q.close_end)
-    ordered = sorted(cuts)
     spans = []
-    for a, b in zip(ordered, ordered[1:]):
-        if _NOT_SPACE.search(masked, a, b):  # masked[a:b].strip(), without copying the sentence
+    for a, b in pairwise(sorted(cuts)):
+        # masked[a:b].strip(), without copying the sentence: most show a non-space at once
+        if not masked[a].isspace() or (a + 1 < b and not masked[a + 1].isspace()) or _NOT_SPACE.search(masked, a, b):
             spans.append((a, b))
     return spans
 
@@ -340,12 +356,28 @@ def _skip_time(toks: list[Token], i: int) -> int:
     return i
 
 
-def sentence_subject(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> SpeakerPhrase | None:
-    """The first phrase of the sentence that a finite verb follows ("the president stopped")."""
-    for p in range(lo, hi):
-        if p != lo and toks[p - 1].text != ",":
-            continue
-        got = forward_phrase(toks, p, lex)
+def sentence_subject(
+    toks: list[Token],
+    lo: int,
+    hi: int,
+    lex: Lexicon,
+    commas: list[int] | None = None,
+    parsed: dict[int, tuple[SpeakerPhrase, int] | None] | None = None,
+) -> SpeakerPhrase | None:
+    """The first phrase of the sentence that a finite verb follows ("the president stopped").
+
+    `commas` (the sorted indexes of every comma of `toks`) and `parsed` (forward_phrase results
+    of `toks` by index), when the caller has them, spare looking at every token and parsing
+    again."""
+    if lo >= hi:
+        return None
+    if commas is None:
+        openers: Iterable[int] = (p for p in range(lo, hi) if p == lo or toks[p - 1].text == ",")
+    else:  # the sentence's start and every word after a comma
+        inside = commas[bisect.bisect_left(commas, lo) : bisect.bisect_left(commas, hi - 1)]
+        openers = chain((lo,), (c + 1 for c in inside))
+    for p in openers:
+        got = parsed[p] if parsed is not None and p in parsed else forward_phrase(toks, p, lex)
         if got is None:
             continue
         phrase, after = got

@@ -46,6 +46,10 @@ class Lexicon:
     title_words: frozenset[str]
     role_of: dict[str, str]  # description noun phrase -> role
     role_last_words: frozenset[str]  # the last word of every role_of phrase, to rule words out fast
+    role_end_words: frozenset[str]  # those and their plurals ("officials", "spokesmen"): _may_end_role
+    # every role_of phrase, its plural in "s" and its plural of "man" in "men" -> (role, plural);
+    # a phrase that is more than one of these is what role_of says first: itself, then "s", "men"
+    role_forms: dict[str, tuple[str, bool]]
     compatible_roles: dict[str, frozenset[str]]
     place_of: dict[str, str]  # word -> country/bloc
     office_holders: tuple[OfficeHolder, ...]
@@ -109,6 +113,7 @@ def lexicon() -> Lexicon:
     for g, key in (("female", "f"), ("male", "m")):
         for n in given[g]:
             given_gender.setdefault(str(n).lower(), key)
+    last_words = {noun.split(" ")[-1] for noun in role_of}
     verb_phrases = tuple(p.lower() for p in _lines("verb_phrases.txt"))
     by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
     for phrase in verb_phrases:
@@ -126,7 +131,15 @@ def lexicon() -> Lexicon:
         honorifics=honorifics,
         title_words=frozenset(w.lower() for w in titles["title_words"]),
         role_of=role_of,
-        role_last_words=frozenset(noun.split(" ")[-1] for noun in role_of),
+        role_last_words=frozenset(last_words),
+        role_forms={
+            **{noun[:-3] + "men": (role, True) for noun, role in role_of.items() if noun.endswith("man")},
+            **{noun + "s": (role, True) for noun, role in role_of.items()},
+            **{noun: (role, False) for noun, role in role_of.items()},
+        },
+        role_end_words=frozenset(
+            last_words | {w + "s" for w in last_words} | {w[:-3] + "men" for w in last_words if w.endswith("man")}
+        ),
         compatible_roles=compatible,
         place_of=place_of,
         office_holders=holders,

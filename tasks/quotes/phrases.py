@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import accumulate, compress, count, repeat
+from operator import contains, itemgetter
+from typing import NamedTuple
 
 from tasks.quotes.lexicon import Lexicon
 
@@ -33,33 +36,87 @@ class Token:
 
     __slots__ = ("text", "start", "end", "kind", "headline", "low", "cap")
 
-    def __init__(self, text: str, start: int, end: int, kind: str, headline: bool = False):
+    def __init__(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        kind: str,
+        headline: bool = False,
+        low: str | None = None,
+        cap: bool | None = None,
+    ):
         self.text = text
         self.start = start
         self.end = end
         self.kind = kind  # "w" word, "q" masked quote, "p" punctuation
         self.headline = headline  # from a Title Case headline, where verbs are capitalised too
-        self.low = text.lower()
-        self.cap = kind == "w" and (text[0].isupper() or ("-" in text and bool(_ARABIC_ARTICLE.match(text))))
+        # `low` and `cap` as tokenize computed them, else from the text
+        self.low = text.lower() if low is None else low
+        if cap is None:
+            cap = kind == "w" and (text[0].isupper() or ("-" in text and bool(_ARABIC_ARTICLE.match(text))))
+        self.cap = cap
 
     def __repr__(self) -> str:
         return f"Token({self.text!r}, {self.start}, {self.end}, {self.kind!r})"
 
 
+class Tokens(NamedTuple):
+    """The tokens of a masked text, and columns of them for scans over every token."""
+
+    toks: list[Token]
+    texts: list[str]
+    starts: list[int]
+    lows: list[str]
+    caps: list[bool]
+
+
+# A token's kind, and whether it is capitalised, by its first character (the Arabic-article
+# exception aside): tokenising looks these up instead of testing every token. Filled as
+# characters come; only ever added to, so threads may share them.
+_KIND_OF_FIRST: dict[str, str] = {}
+_CAP_OF_FIRST: dict[str, bool] = {}
+_first = itemgetter(0)
+
+
+def _learn_first_chars(firsts: set[str]) -> None:
+    for c in firsts:
+        kind = "q" if c == MASK else ("w" if c.isalnum() else "p")
+        _KIND_OF_FIRST[c] = kind
+        _CAP_OF_FIRST[c] = kind == "w" and c.isupper()  # written last: present means both are
+
+
 def tokenize(masked: str, headline: bool = False) -> list[Token]:
-    """The tokens of TOKEN_RE.finditer(masked). Splitting on the pattern (one capturing group)
-    gives every token with the text skipped before it, so offsets add up without a match object
-    per token: tokenising is a large share of the stage."""
-    out = []
+    """The tokens of TOKEN_RE.finditer(masked)."""
+    return tokens(masked, headline).toks
+
+
+def tokens(masked: str, headline: bool = False) -> Tokens:
+    """The tokens of TOKEN_RE.finditer(masked), with their texts, starts, lowercase forms and capitals.
+
+    Tokenising is a large share of the stage, so no Python code runs per token but Token's own
+    __init__: splitting on the pattern (one capturing group) gives every token with the text
+    skipped before it, so offsets are running sums of lengths; kind and capital come from the
+    first character, looked up."""
     parts = _TOKEN_SPLIT.split(masked)  # skipped, token, skipped, token, ..., skipped
-    start = len(parts[0])
-    for n in range(1, len(parts), 2):
-        s = parts[n]
-        end = start + len(s)
-        kind = "q" if s[0] == MASK else ("w" if s[0].isalnum() else "p")
-        out.append(Token(s, start, end, kind, headline))
-        start = end + len(parts[n + 1])
-    return out
+    offsets = list(accumulate(map(len, parts)))  # where each part ends
+    texts = parts[1::2]
+    starts = offsets[0:-1:2]
+    firsts = list(map(_first, texts))
+    cap_of = _CAP_OF_FIRST
+    new = set(firsts).difference(cap_of)
+    if new:
+        _learn_first_chars(new)
+    kinds = list(map(_KIND_OF_FIRST.__getitem__, firsts))
+    caps = list(map(cap_of.__getitem__, firsts))
+    if "-" in masked:
+        # "al-Farra": capitalised after its lowercase article
+        for n in compress(count(), map(contains, texts, repeat("-"))):
+            if not caps[n] and kinds[n] == "w" and _ARABIC_ARTICLE.match(texts[n]):
+                caps[n] = True
+    lows = list(map(str.lower, texts))
+    toks = list(map(Token, texts, starts, offsets[1::2], kinds, repeat(headline), lows, caps))
+    return Tokens(toks, texts, starts, lows, caps)
 
 
 @dataclass
@@ -107,22 +164,29 @@ _AGE = re.compile(r"\d+-year-olds?$")
 
 def _role_backward(toks: list[Token], j: int, lex: Lexicon) -> tuple[int, str, bool] | None:
     """If toks[..j] ends with a role noun ("foreign minister", "officials"), its first index and role."""
-    if j >= 0 and toks[j].kind == "w" and "-year-old" in toks[j].low and _AGE.match(toks[j].low):
-        return j, "person", toks[j].low.endswith("s")
-    if j < 0 or not _may_end_role(toks[j].low, lex):
+    if j < 0:
         return None
-    words = 0  # how many words end at j, up to three (the longest role phrases)
-    while words < 3 and j - words >= 0 and toks[j - words].kind == "w":
-        words += 1
-    for width in range(words, 0, -1):
-        i = j - width + 1
-        phrase = " ".join([t.low for t in toks[i : j + 1]])
-        if phrase in lex.role_of:
-            return i, lex.role_of[phrase], False
-        if phrase.endswith("s") and phrase[:-1] in lex.role_of:
-            return i, lex.role_of[phrase[:-1]], True
-        if phrase.endswith("men") and phrase[:-3] + "man" in lex.role_of:  # spokesmen
-            return i, lex.role_of[phrase[:-3] + "man"], True
+    low = toks[j].low
+    if low not in lex.role_end_words:  # _may_end_role: most words end no role
+        if toks[j].kind == "w" and "-year-old" in low and _AGE.match(low):
+            return j, "person", low.endswith("s")
+        return None
+    if toks[j].kind == "w" and "-year-old" in low and _AGE.match(low):
+        return j, "person", low.endswith("s")
+    if toks[j].kind != "w":
+        return None
+    # the words ending at j, up to three (the longest role phrases): phrases[w - 1] is the last w
+    phrases = [low]
+    if j >= 1 and toks[j - 1].kind == "w":
+        phrases.append(f"{toks[j - 1].low} {low}")
+        if j >= 2 and toks[j - 2].kind == "w":
+            phrases.append(f"{toks[j - 2].low} {phrases[1]}")
+    # the longest first; each as a role noun, or its plural in "s", or in "men" (spokesmen)
+    forms = lex.role_forms
+    for width in range(len(phrases), 0, -1):
+        got = forms.get(phrases[width - 1])
+        if got is not None:
+            return j - width + 1, got[0], got[1]
     return None
 
 
@@ -142,13 +206,9 @@ def qualified(role: str | None, words: list[str]) -> str | None:
 
 
 def _may_end_role(low: str, lex: Lexicon) -> bool:
-    """Whether a word can end a role phrase, singular or plural ("officials", "spokesmen")."""
-    last = lex.role_last_words
-    return (
-        low in last
-        or (low.endswith("s") and low[:-1] in last)
-        or (low.endswith("men") and low[:-3] + "man" in last)
-    )
+    """Whether a word can end a role phrase, singular or plural ("officials", "spokesmen"): one
+    of the role nouns' last words, or one of those plus "s", or with "man" made "men"."""
+    return low in lex.role_end_words
 
 
 def verb_phrases_at(toks: list[Token], v: int, lex: Lexicon) -> list[tuple[str, int]]:
@@ -278,7 +338,11 @@ def forward_phrase(toks: list[Token], i: int, lex: Lexicon) -> tuple[SpeakerPhra
     if k == j:
         return None
     # A description ends at its role noun; anything after a role noun must be a name.
+    role_ends = lex.role_end_words
     for end in range(k - 1, j - 1, -1):
+        low = toks[end].low
+        if low not in role_ends and "-year-old" not in low:
+            continue  # ends no role: _description_backward would say None
         desc = _description_backward(toks, end, lex)
         if desc is not None and (desc.start == toks[i].start or desc.start == toks[j].start):
             rest = toks[end + 1 : k]

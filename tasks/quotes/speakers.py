@@ -13,6 +13,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterator
+from itertools import compress, count
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
@@ -32,8 +33,9 @@ from tasks.quotes.phrases import (
     is_title,
     is_verb,
     name_from,
+    Tokens,
     qualified,
-    tokenize,
+    tokens,
     verb_phrases_at,
 )
 
@@ -82,6 +84,11 @@ class Resolver:
         self.titled: list[tuple[int, str | None, str | None, Person]] = []  # (pos, role, country, person)
         self.unnamed: list[tuple[int, str]] = []  # (pos, role) of "a Kremlin spokesman"
         self._names_by_surname: dict[str, list[tuple[str, str | None]]] = {}  # for _expand
+        # Answers that depend on the names above, while they stay as they are: the same names are
+        # canonicalised again and again (every mention of a person).
+        self._names_version = 0  # bumped by each name remembered
+        self._by_names: dict[tuple, tuple[int, Any]] = {}  # (method, args) -> (version, answer)
+        self._genders: dict[tuple[str, str], str | None] = {}
         self._person_ends: list[int] = []  # sorted ends of self.persons, for insertion
         named = dict.fromkeys((m["name"], m.get("entity_id")) for m in self.mentions if m.get("name"))
         for name, entity_id in named:  # each once: a person is mentioned again and again
@@ -95,11 +102,16 @@ class Resolver:
                 if "".join(w[0] for w in words[n:] if w[0].isupper()) == acronym:
                     self.acronyms.setdefault(acronym, " ".join(words[n:]))
                     break
-        self.toks = tokenize(body_masked)
-        self.token_starts = [t.start for t in self.toks]  # for bisect, here and in attribution
+        tk = tokens(body_masked)
+        self.toks = tk.toks
+        self.token_starts = tk.starts  # for bisect, here and in attribution
         self.sentences = sentence_spans(body_masked, body, spans, self.lex)
         self.sentence_starts = [s for s, _ in self.sentences]
-        self._cues = _find_cues(self.toks, self.lex)
+        self._cues = _find_cues(tk, self.lex)
+        self.commas = self._cues.commas  # indexes of the comma tokens
+        # forward_phrase(self.toks, i) for i after every comma: appositions and sentence
+        # subjects both parse there (SpeakerPhrases are not changed once made: shared)
+        self.after_comma: dict[int, tuple[SpeakerPhrase, int] | None] = {}
         self._index_names()
         self._index_subjects()
 
@@ -181,6 +193,13 @@ class Resolver:
     def _article_name_instead(self, bare: str, name: str, eid: str | None) -> tuple[str, str | None, bool] | None:
         """The article's own full name for `bare`, when the entity found for it is someone the
         article never names in full and the article's name is someone else."""
+        key = ("article_name_instead", bare, name, eid)
+        got = self._by_names.get(key)
+        if got is None or got[0] != self._names_version:
+            got = self._by_names[key] = (self._names_version, self._find_article_name_instead(bare, name, eid))
+        return got[1]
+
+    def _find_article_name_instead(self, bare: str, name: str, eid: str | None) -> tuple[str, str | None, bool] | None:
         if next(word_starts(self.body, name), None) is not None:
             return None
         own = self._article_name(bare)
@@ -223,9 +242,17 @@ class Resolver:
             known = self._names_by_surname.setdefault(fold_name(parts[-1]), [])
             if (name, entity_id) not in known:
                 known.append((name, entity_id))
+                self._names_version += 1
 
     def _expand(self, bare: str) -> tuple[str, str | None] | None:
         """`Zelensky` -> the article's `Vladimir Zelensky` (same surname, more words)."""
+        key = ("expand", bare)
+        got = self._by_names.get(key)
+        if got is None or got[0] != self._names_version:
+            got = self._by_names[key] = (self._names_version, self._find_expanded(bare))
+        return got[1]
+
+    def _find_expanded(self, bare: str) -> tuple[str, str | None] | None:
         words = bare.split()
         if not words:
             return None
@@ -275,6 +302,12 @@ class Resolver:
         return not self.masked[self.sentence_starts[i] : pos].strip(" \t\n\u00a0([{—–-\"'“‘")
 
     def _gender(self, surface: str, bare: str) -> str | None:
+        key = (surface, bare)
+        if key not in self._genders:
+            self._genders[key] = self._find_gender(surface, bare)
+        return self._genders[key]
+
+    def _find_gender(self, surface: str, bare: str) -> str | None:
         for w in surface.split():
             w = w.lower().rstrip(".")
             if w in self.lex.honorifics.get("male", ()):
@@ -334,9 +367,10 @@ class Resolver:
                 if len(bare.split()) > 1 and bare.split()[0].lower() not in lex.stopwords:
                     self._remember_name(bare, None)  # for "Boyle" -> "Danny Boyle"
         # Appositions: "the country's leader, Vladimir Zelensky," / "Maria Keller, Helvion's chief executive,"
+        after_comma = self.after_comma
         for n in self._cues.commas:
             # the phrase after the comma first: it is the cheaper to parse and the rarer to be there
-            right = forward_phrase(toks, n + 1, lex)
+            right = after_comma[n + 1] = forward_phrase(toks, n + 1, lex)
             if right is None:
                 continue
             right_phrase, after = right
@@ -399,7 +433,7 @@ class Resolver:
         embedded: set[tuple[int, int]] = set()  # subjects of a reported clause ("said that Putin asked")
         for s_start, s_end in self.sentences:
             lo, hi = bisect.bisect_left(starts, s_start), bisect.bisect_left(starts, s_end)
-            first = sentence_subject(toks, lo, hi, lex)
+            first = sentence_subject(toks, lo, hi, lex, self.commas, self.after_comma)
             if first is not None:
                 phrases.append(first)
             # "According to Irish MEP Maria Walsh, ...": who the sentence reports
@@ -731,26 +765,69 @@ class _Cues(NamedTuple):
     verbs: list[int]  # reporting verbs
 
 
-def _find_cues(toks: list[Token], lex: Lexicon) -> _Cues:
-    cues = _Cues([], [], [], [], [], [], [])
-    openers, verb_forms = lex.verb_phrases_by_first, lex.verbs
-    for n, tok in enumerate(toks):
-        low = tok.low
-        in_name = tok.cap or is_title(tok, lex)
-        cues.in_name.append(in_name)
-        if in_name:
-            cues.name_words.append(n)
-        if tok.text == ",":
-            cues.commas.append(n)
-        elif low == "who":
-            cues.whos.append(n)
-        elif low in INDEFINITE or low == "the":
-            cues.determiners.append(n)
-        if low in openers:
-            cues.phrase_openers.append(n)
-        if low in verb_forms and is_verb(tok, lex):
-            cues.verbs.append(n)
-    return cues
+# What a token's lowercase form may make it a cue for, as bits: _cue_table's values.
+_TITLE, _COMMA, _WHO, _DETERMINER, _OPENER, _VERB = 1, 2, 4, 8, 16, 32
+_CUE_TABLES: dict[int, tuple[Lexicon, dict[str, int], frozenset[str]]] = {}
+
+
+def _cue_table(lex: Lexicon) -> tuple[dict[str, int], frozenset[str]]:
+    """Lowercase word -> its cue bits, for every word that is some cue; and the capital titles
+    ("DI") that is_title finds by their text whose tokens would not be capitalised anyway
+    (none, as the lexicon has it). Made once per lexicon."""
+    got = _CUE_TABLES.get(id(lex))
+    if got is not None and got[0] is lex:
+        return got[1], got[2]
+    table: dict[str, int] = {}
+    # is_title on a lowercase word: its dotless form is title-like. Only "." ends in a dot
+    # without being capitalised (acronyms are), and it is a title word only if "" is one.
+    for word in lex.title_like:
+        table[word] = table.get(word, 0) | _TITLE
+    if "" in lex.title_like:
+        table["."] = table.get(".", 0) | _TITLE
+    for word, bit in ((",", _COMMA), ("who", _WHO)):
+        table[word] = table.get(word, 0) | bit
+    for word in INDEFINITE | {"the"}:
+        table[word] = table.get(word, 0) | _DETERMINER
+    for word in lex.verb_phrases_by_first:
+        table[word] = table.get(word, 0) | _OPENER
+    for word in lex.verbs:
+        table[word] = table.get(word, 0) | _VERB
+    uncapitalised = frozenset(t for t in lex.capital_titles if not (t[:1].isalnum() and t[:1].isupper()))
+    _CUE_TABLES[id(lex)] = (lex, table, uncapitalised)
+    return table, uncapitalised
+
+
+def _find_cues(tk: Tokens, lex: Lexicon) -> _Cues:
+    """The cues of the tokens `tk`: the few tokens with a cue are found by a lookup of every
+    lowercase form at once, then each of them read."""
+    toks = tk.toks
+    table, uncapitalised_titles = _cue_table(lex)
+    flags = list(map(table.get, tk.lows))
+    in_name = list(tk.caps)  # capitalised, or is_title (below)
+    if uncapitalised_titles and not uncapitalised_titles.isdisjoint(tk.texts):
+        for n, text in enumerate(tk.texts):
+            if text in uncapitalised_titles:
+                in_name[n] = True
+    commas: list[int] = []
+    whos: list[int] = []
+    determiners: list[int] = []
+    openers: list[int] = []
+    verbs: list[int] = []
+    for n in compress(count(), flags):
+        f = flags[n]
+        if f & _TITLE:
+            in_name[n] = True
+        if f & _COMMA:
+            commas.append(n)
+        elif f & _WHO:
+            whos.append(n)
+        elif f & _DETERMINER:
+            determiners.append(n)
+        if f & _OPENER:
+            openers.append(n)
+        if f & _VERB and is_verb(toks[n], lex):
+            verbs.append(n)
+    return _Cues(in_name, list(compress(count(), in_name)), commas, whos, determiners, openers, verbs)
 
 
 def _between(indexes: list[int], lo: int, hi: int) -> list[int]:
