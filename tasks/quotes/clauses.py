@@ -429,14 +429,16 @@ def _is_place(phrase: SpeakerPhrase, toks: list[Token], lex: Lexicon) -> bool:
 
 
 def _before_all(toks: list[Token], lo: int, hi: int, lex: Lexicon) -> Iterator[Attribution]:
+    openers, verbs = lex.verb_phrases_by_first, lex.verbs  # most words are neither: tested first
     for v in range(hi - 1, lo - 1, -1):
         tok = toks[v]
-        for phrase, width in verb_phrases_at(toks, v, lex):  # "according to Maria Keller, ..."
-            if v + width < hi:
-                got = forward_phrase(toks, v + width, lex)
-                if got:
-                    yield Attribution(got[0], phrase)
-        if not is_verb(tok, lex):
+        if tok.low in openers:
+            for phrase, width in verb_phrases_at(toks, v, lex):  # "according to Maria Keller, ..."
+                if v + width < hi:
+                    got = forward_phrase(toks, v + width, lex)
+                    if got:
+                        yield Attribution(got[0], phrase)
+        if tok.low not in verbs or not is_verb(tok, lex):
             continue
         if tok.low.endswith("ing"):
             if v - 1 >= lo and toks[v - 1].text == ",":

@@ -24,6 +24,8 @@ PARTICLES = frozenset(
     {"de", "van", "von", "der", "den", "bin", "al", "da", "di", "du", "la", "le", "del", "dos", "ibn", "of", "for"}
 )
 POSSESSIVE = re.compile(r"['’]s?$")
+# How a word token ends when POSSESSIVE finds it, or it ends in "'s": backward_phrase's test
+_POSSESSIVE_ENDINGS = ("'", "’", "'s", "’s")
 # "al-Farra", "el-Sisi", "bin-Salman": a name that starts with a lowercase article
 _ARABIC_ARTICLE = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|an|ul|ud|bin|ibn|abu|abd)-[A-Z]")
 
@@ -264,20 +266,26 @@ def backward_phrase(toks: list[Token], j: int, lex: Lexicon) -> SpeakerPhrase | 
     if j < 0 or toks[j].kind != "w":
         return None
     t = toks[j]
-    if is_pronoun(t, lex):
-        return SpeakerPhrase("pronoun", t.start, t.end, plural=bool(lex.pronouns[t.low].get("plural")))
-    if POSSESSIVE.search(t.text) and t.text[-1] != "s" or t.text.endswith(("'s", "’s")):
+    low = t.low
+    pronoun = lex.pronouns.get(low)  # is_pronoun
+    if pronoun is not None and (not pronoun.get("lowercase_only") or t.text.islower()):
+        return SpeakerPhrase("pronoun", t.start, t.end, plural=bool(pronoun.get("plural")))
+    # POSSESSIVE.search(text) and text[-1] != "s", or text.endswith(("'s", "’s")): a word has no
+    # line break for $ to stop before
+    if t.text.endswith(_POSSESSIVE_ENDINGS):
         return None  # "Zelensky's comments said" – a possessive is not the subject
-    desc = _description_backward(toks, j, lex)
-    if desc is not None:
-        return desc
-    if not t.cap or t.low in lex.stopwords or t.low in lex.verbs:
+    if low in lex.role_end_words or "-year-old" in low:  # else _description_backward says None
+        desc = _description_backward(toks, j, lex)
+        if desc is not None:
+            return desc
+    stopwords, verbs = lex.stopwords, lex.verbs
+    if not t.cap or low in stopwords or low in verbs:
         return None
     i = j
     while i - 1 >= 0:
         p = toks[i - 1]
         if p.kind == "w" and (
-            (p.cap and p.low not in lex.stopwords and p.low not in lex.verbs)
+            (p.cap and p.low not in stopwords and p.low not in verbs)
             or (p.low in PARTICLES and i - 2 >= 0 and toks[i - 2].cap)
             or is_title(p, lex)
         ):
@@ -291,11 +299,13 @@ def backward_phrase(toks: list[Token], j: int, lex: Lexicon) -> SpeakerPhrase | 
 
 def forward_phrase(toks: list[Token], i: int, lex: Lexicon) -> tuple[SpeakerPhrase, int] | None:
     """The speaker phrase starting at token i, and the index after it."""
-    if i >= len(toks) or toks[i].kind != "w":
+    n_toks = len(toks)
+    if i >= n_toks or toks[i].kind != "w":
         return None
     t = toks[i]
-    if is_pronoun(t, lex):
-        return SpeakerPhrase("pronoun", t.start, t.end, plural=bool(lex.pronouns[t.low].get("plural"))), i + 1
+    pronoun = lex.pronouns.get(t.low)  # is_pronoun
+    if pronoun is not None and (not pronoun.get("lowercase_only") or t.text.islower()):
+        return SpeakerPhrase("pronoun", t.start, t.end, plural=bool(pronoun.get("plural"))), i + 1
     if t.low in NAME_PARTICLES and _leads_name(toks[i : i + 4]):
         # "..., von der Leyen said": a name that opens with its particles
         k = i
@@ -313,25 +323,25 @@ def forward_phrase(toks: list[Token], i: int, lex: Lexicon) -> tuple[SpeakerPhra
         j += 1
     # "Ukraine's commander-in-chief": a country's possessive opens a definite description
     owner = t.cap and t.text.endswith(("'s", "’s")) and t.low in lex.place_of
+    stopwords, verbs = lex.stopwords, lex.verbs
     k = j
-    while k < len(toks) and k - j < 7:
+    while k < n_toks and k - j < 7:
         p = toks[k]
-        if p.kind == "w" and (
-            (p.cap and p.low not in lex.stopwords and p.low not in lex.verbs)
-            or (p.low in PARTICLES and k > j and toks[k - 1].cap)
-            or (
-                is_title(p, lex)
-                and (p.low not in lex.verbs or (p.cap and not is_verb(p, lex) and k + 1 < len(toks) and toks[k + 1].cap))
-            )
-            or (
-                (det or (owner and k > j))
-                and p.low not in lex.verbs
-                and p.low not in lex.stopwords
-                and p.low not in DETERMINERS
-            )
-        ):
-            k += 1
-        elif p.text == "." and k > j and abbreviation(toks[k - 1], lex):
+        if p.kind == "w":
+            low = p.low
+            if (
+                (p.cap and low not in stopwords and low not in verbs)
+                or (low in PARTICLES and k > j and toks[k - 1].cap)
+                or (
+                    is_title(p, lex)
+                    and (low not in verbs or (p.cap and not is_verb(p, lex) and k + 1 < n_toks and toks[k + 1].cap))
+                )
+                or ((det or (owner and k > j)) and low not in verbs and low not in stopwords and low not in DETERMINERS)
+            ):
+                k += 1
+                continue
+            break  # a word's text is never "."
+        if p.text == "." and k > j and abbreviation(toks[k - 1], lex):
             k += 1
         else:
             break
@@ -398,8 +408,10 @@ def name_from(toks: list[Token], i: int, j: int, lex: Lexicon) -> SpeakerPhrase 
     """toks[i..j] = titles + name; split off the titles. All titles and no name: a description."""
     span = toks[i : j + 1]
     last_title = -1
+    title_like, place_of, capital_titles = lex.title_like, lex.place_of, lex.capital_titles
     for n, t in enumerate(span):
-        if t.text == "." or is_title(t, lex):
+        low = t.low.rstrip(".")
+        if t.text == "." or low in title_like or (t.cap and low in place_of) or t.text in capital_titles:  # is_title
             last_title = n
         elif n < len(span) - 2 and t.cap and t.text.endswith(("'s", "’s")) and all(r.cap for r in span[n + 1 :]):
             last_title = n  # "Bank of England's Catherine Mann": the owner is no part of the name

@@ -80,6 +80,7 @@ class Resolver:
         self._mention_starts = [m["start"] for m in self.mentions]
         self.lookup = lookup
         self._lookup_cache: dict[str, dict | None] = {}
+        self._distinct_mentions: list[dict[str, Any]] | None = None
         self.persons: list[Person] = []
         self.titled: list[tuple[int, str | None, str | None, Person]] = []  # (pos, role, country, person)
         self.unnamed: list[tuple[int, str]] = []  # (pos, role) of "a Kremlin spokesman"
@@ -122,13 +123,32 @@ class Resolver:
         if name not in self._lookup_cache:
             try:
                 try:
-                    hit = self.lookup(name, self.mentions)
+                    hit = self.lookup(name, self._mentions_for_lookup())
                 except TypeError:
                     hit = self.lookup(name)
             except Exception:  # noqa: BLE001 - a broken lookup must not cost the quote
                 hit = None
             self._lookup_cache[name] = hit
         return self._lookup_cache[name]
+
+    def _mentions_for_lookup(self) -> list[dict[str, Any]]:
+        """The mentions, each saying of a name what no earlier one says (the same surface, name,
+        type and IDs, elsewhere in the text): what a lookup reads of them and answers with, in
+        their order, so its answer is the same; an article names a person again and again, and a
+        lookup reads every mention it is given."""
+        if self._distinct_mentions is None:
+            seen: set[tuple] = set()
+            distinct = []
+            try:
+                for m in self.mentions:
+                    key = (m.get("surface"), m.get("name"), m.get("type"), m.get("entity_id"), m.get("wikidata_id"))
+                    if key not in seen:
+                        seen.add(key)
+                        distinct.append(m)
+            except TypeError:  # an unhashable value: give them all
+                distinct = self.mentions
+            self._distinct_mentions = distinct
+        return self._distinct_mentions
 
     def _mention_at(self, start: int, end: int) -> dict | None:
         """The mention naming [start, end): a PERSON inside it, or any entity covering all of it
