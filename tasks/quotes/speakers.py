@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from itertools import compress, count
+from operator import itemgetter
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
@@ -74,8 +75,7 @@ class Resolver:
         self.body = body
         self.masked = body_masked
         self.mentions = sorted(
-            (m for m in mentions if m.get("start") is not None and m.get("end") is not None),
-            key=lambda m: (m["start"], m["end"]),
+            [m for m in mentions if m.get("start") is not None and m.get("end") is not None], key=_START_END
         )
         self._mention_starts = [m["start"] for m in self.mentions]
         self.lookup = lookup
@@ -767,6 +767,7 @@ _SPELLED_OUT = re.compile(r"((?:[A-Z][\w'’-]*\s+(?:(?:of|for|and|the)\s+)?){1,
 _ACRONYM_IN_PARENS = re.compile(r"\([A-Z]{2,6}\)")
 
 _WORDS = re.compile(r"[\w-]+")
+_START_END = itemgetter("start", "end")  # a mention's (start, end)
 _AGE_AFTER = re.compile(r",\s*\d{1,3},")  # "Joan, 74,"
 
 SUBJECT_REACH = 2  # sentences back to look for a subject before settling for the nearest name
