@@ -65,6 +65,9 @@ def find_mentions(text: str, parsed: Any = None) -> list[dict[str, Any]]:
 
 def entities_doc(doc: Doc, parsed: Any = None) -> None:
     """Fill `doc.mentions` with rows of the entities table for the normalised body."""
+    if not model.active():  # the rows come out of detection with the article's ID already first
+        doc.mentions = detect(doc.text_normalized, article_id=doc.article_id)
+        return
     doc.mentions = [{"article_id": doc.article_id, **row} for row in find_mentions(doc.text_normalized, parsed)]
 
 

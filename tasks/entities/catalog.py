@@ -24,14 +24,31 @@ ENTITY_TYPES: tuple[str, ...] = ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT")
 TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:['’](?![sS]\b)\w+)*|['’][sS]\b|[^\w\s]")
 
 
-@lru_cache(maxsize=65536)
-def fold(token: str) -> str:
-    """Matching key of a token: lower case, no accents, straight apostrophe."""
+def _fold(token: str) -> str:
+    """Matching key of a token: lower case, no accents, straight apostrophe (`fold` caches it)."""
     token = token.replace("’", "'").lower()
     if token.isascii():
         return token
     decomposed = unicodedata.normalize("NFKD", token)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+FOLD_CACHE_MAX = 65536
+
+
+class _FoldCache(dict):
+    """Token -> _fold(token), emptied when it reaches FOLD_CACHE_MAX entries. A dict lookup costs
+    less than lru_cache's bookkeeping, and the matcher folds a few hundred tokens per article."""
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= FOLD_CACHE_MAX:
+            self.clear()
+        folded = self[token] = _fold(token)
+        return folded
+
+
+_FOLDED = _FoldCache()
+fold = _FOLDED.__getitem__  # fold(token) == _fold(token), cached
 
 
 def slug(text: str) -> str:
@@ -113,9 +130,9 @@ class Catalog:
         self.root = Node()
         self._index_aliases = index  # False: entries only, for reading the catalogue, not matching
         self._by_key: dict[tuple[str, ...], list[Variant]] = {}
-        # (trie node id, word as written) -> variants whose case fits; bounded by the catalogue's
-        # first words times the ways they are capitalised.
-        self.case_cache: dict[tuple[int, str], list[Variant]] = {}
+        # Capitalised word as written -> (its trie node under the root or None, that node's
+        # variants whose case fits the word); the matcher clears it when it grows past a bound.
+        self.case_cache: dict[str, tuple[Node | None, list[Variant]]] = {}
         for raw in entries:
             self._add(raw)
 

@@ -10,8 +10,12 @@ verb, a locative phrase) says what it is.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
+from operator import add, attrgetter
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -33,7 +37,9 @@ OPENERS = {'"', "“", "‘", "'", "(", "[", "«", "„"}
 CONNECTORS = {"of", "de", "da", "del", "della", "di", "du", "la", "le", "von", "van", "der", "den", "al", "el", "bin", "ibn", "for", "the"}
 NAME_PARTICLES = {"al", "el", "ad", "ash", "as", "ibn", "bin", "abu", "bint", "ul"}
 PLACE_OF = {"of", "for", "on", "the"}  # connectors that end a person's name, unlike "von", "bin"
+_HEAD_LINKS = frozenset({"of", "for", "on"})  # what follows a name's head noun ("Ministry of ...")
 RUN_CONNECTORS = CONNECTORS | {"and", "&"}
+_RUN_JOINERS = frozenset({"-", ".", "of", "for"} | NAME_PARTICLES | RUN_CONNECTORS)  # what can continue a run
 REGION_WORDS = {"region", "regions", "regional", "oblast", "oblasts", "province", "provinces"}
 PLURAL_REGION_WORDS = {"regions", "oblasts", "provinces"}
 LIST_GLUE = {",", "and", "or", "&", "the", "as", "well"}
@@ -41,7 +47,7 @@ MAX_RULE_TOKENS = 12  # longest rule-made name ("Coordination Headquarters for t
 MAX_RUN_TOKENS = 16  # a longer capitalised stretch is a heading or shouting, not a name
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     start_tok: int  # first token index of the mention
     end_tok: int  # one past the last token index
@@ -80,6 +86,11 @@ class Cues:
     event_leads: tuple[tuple[str, ...], ...]
     org_nouns: frozenset[str]
     lead_len: int  # words in the longest lead phrase, so one look back serves them all
+    # Derived once here rather than on every call:
+    filler: frozenset[str]  # words a name does not end on: titles, connectors, "." and "-"
+    not_speakers_before: frozenset[str]  # "analysts at Goldman Sachs said": the verb is not the name's
+    role_titles: frozenset[str]  # titles that name a role, not only qualify one
+    facility_by_first: dict[str, tuple[tuple[str, ...], ...]]  # facility_words_after by first word
 
 
 @lru_cache(maxsize=1)
@@ -93,20 +104,22 @@ def cues() -> Cues:
         return tuple(tuple(fold(w) for w in p.split()) for p in raw.get(key) or [])
 
     leads = {key: phrases(key) for key in ("place_lead_phrases", "org_leads", "speech_cues_before", "alias_leads", "event_leads")}
+    titles, locatives, title_modifiers = words("person_titles"), words("locative_prepositions"), words("title_modifiers")
+    facilities = tuple(sorted(phrases("facility_words_after"), key=len, reverse=True))
     return Cues(
-        titles=words("person_titles"),
+        titles=titles,
         org_tails=words("org_tails"),
         heads_of={fold(k): v for k, v in (raw.get("heads_of") or {}).items()},
         gpe_tails=words("gpe_tails"),
         loc_tails=words("loc_tails"),
         event_tails=words("event_tails"),
         place_leads=leads["place_lead_phrases"],
-        locatives=words("locative_prepositions"),
+        locatives=locatives,
         place_suffixes=tuple(sorted({fold(s) for s in raw.get("place_suffixes") or []}, key=len)),
         admin_words=words("admin_words_after"),
         org_leads=leads["org_leads"],
         person_nouns=words("person_nouns"),
-        title_modifiers=words("title_modifiers"),
+        title_modifiers=title_modifiers,
         name_openers=words("name_openers"),
         speech_after=words("speech_cues_after"),
         speech_before=leads["speech_cues_before"],
@@ -118,13 +131,18 @@ def cues() -> Cues:
         org_words_after=words("org_words_after"),
         event_words_after=words("event_words_after"),
         alias_leads=leads["alias_leads"],
-        facility_words_after=tuple(sorted(phrases("facility_words_after"), key=len, reverse=True)),
+        facility_words_after=facilities,
         event_leads=leads["event_leads"],
         org_nouns=frozenset(p[0] for p in leads["org_leads"] if len(p) == 1),
         lead_len=max((len(p) for group in leads.values() for p in group), default=1),
+        filler=titles | CONNECTORS | {".", "-"},
+        not_speakers_before=locatives | {"at", "by", "with", "for"},
+        role_titles=titles - title_modifiers,
+        facility_by_first=_by_first_word(facilities),
     )
 
 
+@lru_cache(maxsize=4096)  # an Entity is immutable; the same name recurs across articles
 def auto_entity(type_: str, name: str) -> Entity:
     """A rule-made entity: the ID depends only on type and name, so runs and articles agree."""
     return Entity(f"auto:{entity_id_for(type_, name)}", name, type_, None, ())
@@ -135,6 +153,8 @@ def _is_cap_word(tok: str) -> bool:
 
 
 def _is_upper(tok: str) -> bool:
+    if tok.isascii():  # every ASCII letter is cased and nothing else is: str.isupper says the same
+        return tok.isupper()
     letters = [c for c in tok if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
 
@@ -144,51 +164,65 @@ class _Text:
 
     def __init__(self, text: str):
         self.text = text
-        matches = list(TOKEN_RE.finditer(text))
-        self.starts = [m.start() for m in matches]
-        self.ends = [m.end() for m in matches]
-        self.toks = [m.group() for m in matches]
-        self.n = len(self.toks)
+        # One split gives tokens and the text between them (only whitespace: TOKEN_RE matches
+        # every other character); a token ends where the lengths of it and all before it add up.
+        parts = _SPLIT_RE.split(text)
+        toks = parts[1::2]
+        gaps = parts[::2]  # gaps[i]: the text before token i; gaps[n]: after the last one
+        self.toks, self.gaps, self.n = toks, gaps, len(toks)
+        self.ends = list(accumulate(map(add, map(len, gaps), map(len, toks))))  # start(i): ends[i] - len
         # Only capitalised words can start a name, so the passes jump between these.
         # Ordinals open unit names in the catalogue ("3rd Assault Brigade").
-        self.caps = [i for i, tok in enumerate(self.toks) if tok[0].isupper() or (tok[0].isdigit() and ORDINAL.match(tok))]
-        self._lower_words: set[str] | None = None
+        ordinal = ORDINAL.match
+        self.caps = [i for i, tok in enumerate(toks) if (c := tok[0]).isupper() or (c.isdigit() and ordinal(tok))]
+        self._token_set: set[str] | None = None
         self._headline_lines: dict[int, bool] = {}
+        self._prev_words: dict[int, tuple[int, tuple[str, ...]]] = {}  # token -> (window, words)
+
+    def start(self, i: int) -> int:
+        """Offset of token i in the text."""
+        return self.ends[i] - len(self.toks[i])
 
     def joined(self, i: int) -> bool:
         """Token i and i+1 sit on one line with at most plain spaces between them."""
-        gap = self.text[self.ends[i] : self.starts[i + 1]]
-        return gap == "" or (gap.isspace() and "\n" not in gap and len(gap) <= 2)
+        gap = self.gaps[i + 1]
+        return gap == " " or gap == "" or (gap.isspace() and "\n" not in gap and len(gap) <= 2)
 
     def tight(self, i: int) -> bool:
-        return self.ends[i] == self.starts[i + 1]
+        return self.gaps[i + 1] == ""
 
-    def lower_words(self) -> set[str]:
-        if self._lower_words is None:
-            self._lower_words = {t for t in self.toks if t.islower()}
-        return self._lower_words
+    def has_lower_word(self, word: str) -> bool:
+        """Some token of the text is `word`, in lower case."""
+        if self._token_set is None:
+            self._token_set = set(self.toks)
+        return word in self._token_set and word.islower()
 
     def sentence_initial(self, i: int) -> bool:
+        toks = self.toks
         j = i - 1
-        while j >= 0 and self.toks[j] in OPENERS:
+        while j >= 0 and toks[j] in OPENERS:
             j -= 1
         if j < 0:
             return True
-        if "\n" in self.text[self.ends[j] : self.starts[i]]:
+        if "\n" in (self.gaps[i] if j == i - 1 else "".join(self.gaps[j + 1 : i + 1])):  # between token j and i
             return True
-        return self.toks[j] in SENTENCE_END
+        return toks[j] in SENTENCE_END
 
     def headline_case(self, i: int) -> bool:
         """The token's line is in title case (a heading or link), where capitals say nothing."""
-        line_start = self.text.rfind("\n", 0, self.starts[i]) + 1
+        line_start = self.text.rfind("\n", 0, self.start(i)) + 1
         cached = self._headline_lines.get(line_start)
         if cached is not None:
             return cached
         line_end = self.text.find("\n", line_start)
-        line = self.text[line_start : line_end if line_end >= 0 else len(self.text)]
+        if line_end < 0:
+            line_end = len(self.text)
+        line = self.text[line_start:line_end]
         result = False
         if not line.rstrip().rstrip("\"'”’)").endswith((".", "!")):  # headings rarely end so
-            words = [w for w in TOKEN_RE.findall(line) if w[0].isalpha()]
+            # The line's tokens (TOKEN_RE.findall(line)): those that end on it.
+            line_toks = self.toks[bisect_right(self.ends, line_start) : bisect_right(self.ends, line_end)]
+            words = [w for w in line_toks if w[0].isalpha()]
             long_words = [w for w in words if len(w) > 3]
             caps = sum(1 for w in long_words if w[0].isupper())
             result = 3 <= len(long_words) and len(words) <= 30 and caps / len(long_words) >= 0.8
@@ -197,84 +231,108 @@ class _Text:
 
     def prev_words(self, i: int, k: int) -> tuple[str, ...]:
         """Folded tokens i-k..i-1, stopping at a line break (shorter tuple if cut)."""
-        out: list[str] = []
-        j = i - 1
-        while j >= 0 and len(out) < k:
-            if "\n" in self.text[self.ends[j] : self.starts[j + 1]]:
-                break
-            out.append(fold(self.toks[j]))
-            j -= 1
-        return tuple(reversed(out))
+        # The cues ask about the same names' left context many times: one look back per token,
+        # as far as the longest request so far; a shorter one is its tail.
+        cached = self._prev_words.get(i)
+        if cached is None or cached[0] < k:
+            start = max(i - k, 0)
+            gaps = self.gaps
+            for j in range(i - 1, start - 1, -1):
+                if "\n" in gaps[j + 1]:
+                    start = j + 1
+                    break
+            cached = self._prev_words[i] = (k, tuple(map(fold, self.toks[start:i])))
+        words = cached[1]
+        return words[-k:] if 0 < k < len(words) else words if k > 0 else ()
 
 
 # ---------------------------------------------------------------------------------- catalogue
 
 
 def _case_ok(variant: Variant, t: _Text, i: int) -> bool:
+    toks = t.toks
     for k, case in enumerate(variant.cases):
-        tok = t.toks[i + k]
-        if case == "upper" and not _is_upper(tok):
-            return False
-        if case == "title" and not tok[0].isupper():
+        if case == "title":
+            if not toks[i + k][0].isupper():
+                return False
+        elif case == "upper" and not _is_upper(toks[i + k]):
             return False
     return True
 
 
 def _catalog_pass(t: _Text, catalog: Catalog) -> list[Mention]:
     """Leftmost-longest alias matches, then short forms kept only where the full name occurs."""
-    candidates: list[list[tuple[int, int, list[Variant]]]] = []  # per start: (start, length, variants)
+    candidates: list[tuple[int, list[tuple[int, list[Variant]]]]] = []  # (start, [(length, variants)])
     root = catalog.root.children
-    one_word_ok = catalog.case_cache
+    first_words = catalog.case_cache  # the trie node and fitting one-word aliases depend on the word only
+    toks, gaps, n = t.toks, t.gaps, t.n
     resume = 0
     for i in t.caps:
         if i < resume:
             continue
-        node = root.get(fold(t.toks[i]))
+        tok = toks[i]
+        hit = first_words.get(tok)
+        if hit is None:
+            node = root.get(fold(tok))
+            hit = (node, _case_fits(node.variants, t, i)) if node is not None else _NOT_IN_CATALOG
+            if len(first_words) >= _FIRST_WORDS_MAX:
+                first_words.clear()
+            first_words[tok] = hit
+        node, ok = hit
         if node is None:
             continue
         found: list[tuple[int, list[Variant]]] = []
+        if ok:
+            found.append((1, ok))
         j = i
-        while True:
+        while node.children and j + 1 < n:
+            gap = gaps[j + 1]
+            if gap != " " and gap and ("\n" in gap or len(gap) > 2 or not gap.isspace()):
+                break  # the next word is not joined to this one (t.joined)
+            node = node.children.get(fold(toks[j + 1]))
+            if node is None:
+                break
+            j += 1
             if node.variants:
-                if j == i:  # one-word aliases are most hits: their case check depends on the word only
-                    key = (id(node), t.toks[i])
-                    ok = one_word_ok.get(key)
-                    if ok is None:
-                        ok = one_word_ok[key] = [v for v in node.variants if _case_ok(v, t, i)]
-                else:
-                    ok = [v for v in node.variants if _case_ok(v, t, i)]
+                ok = _case_fits(node.variants, t, i)
                 if ok:
                     found.append((j + 1 - i, ok))
-            if j + 1 >= t.n or not t.joined(j):
-                break
-            nxt = node.children.get(fold(t.toks[j + 1]))
-            if nxt is None:
-                break
-            node, j = nxt, j + 1
         if found:
-            candidates.append([(i, length, variants) for length, variants in found])
+            candidates.append((i, found))
             resume = i + found[-1][0]
 
-    full = set()
-    for options in candidates:
-        for _, _, variants in options:
-            full.update(v.entity.entity_id for v in variants if not v.short)
-
+    full: set[str] | None = None  # entities some candidate names in full; needed only for short forms
     mentions: list[Mention] = []
-    for options in candidates:
-        for start, length, variants in reversed(options):
-            chosen = _choose(variants, full)
+    for start, found in candidates:
+        for length, variants in reversed(found):
+            if len(variants) == 1 and not variants[0].short:
+                chosen: Variant | None = variants[0]
+            else:
+                if full is None:
+                    full = _named_in_full(candidates)
+                chosen = _choose(variants, full)
             if chosen is not None:
                 mentions.append(Mention(start, start + chosen.keep, chosen.entity, "catalog", chosen.keep < length))
                 break
     return mentions
 
 
+def _case_fits(variants: list[Variant], t: _Text, i: int) -> list[Variant]:
+    return [v for v in variants if _case_ok(v, t, i)]
+
+
+def _named_in_full(candidates: list[tuple[int, list[tuple[int, list[Variant]]]]]) -> set[str]:
+    return {v.entity.entity_id for _, options in candidates for _, variants in options for v in variants if not v.short}
+
+
 def _choose(variants: list[Variant], full: set[str]) -> Variant | None:
     """A short form whose entity is named in full wins; else the first full alias; else none."""
     if len(variants) == 1 and not variants[0].short:
         return variants[0]
-    shorts = {v.entity.entity_id: v for v in variants if v.short and v.entity.entity_id in full}
+    shorts: dict[str, Variant] = {}
+    for v in variants:
+        if v.short and v.entity.entity_id in full:
+            shorts[v.entity.entity_id] = v
     if len(shorts) == 1:
         return next(iter(shorts.values()))
     longs = [v for v in variants if not v.short]
@@ -285,13 +343,22 @@ def _facility_after(t: _Text, b: int, cue: Cues) -> int:
     """Length of a lower-case facility phrase right after token b-1 ("refinery", "power plant"), or 0."""
     if b >= t.n or not t.toks[b].islower():
         return 0
-    candidates = _by_first_word(cue.facility_words_after).get(fold(t.toks[b]))
+    candidates = cue.facility_by_first.get(fold(t.toks[b]))
     if not candidates or not t.joined(b - 1):
         return 0
+    toks = t.toks
     for phrase in candidates:
         k = len(phrase)
-        if b + k <= t.n and all(fold(t.toks[b + i]) == phrase[i] and t.toks[b + i].islower() for i in range(k)):
-            if all(t.joined(b + i) for i in range(k - 1)):
+        if b + k > t.n:
+            continue
+        for i in range(k):
+            if fold(toks[b + i]) != phrase[i] or not toks[b + i].islower():
+                break
+        else:
+            for i in range(k - 1):
+                if not t.joined(b + i):
+                    break
+            else:
                 return k
     return 0
 
@@ -310,43 +377,49 @@ def _apply_river_and_facility(t: _Text, mentions: list[Mention], catalog: Catalo
     one ("Dnipro River"); "Vilnius airport": a place with a lower-case facility word after it
     is that facility, a place of its own (LOC), the word kept in the span."""
     cue = cues()
+    toks, n = t.toks, t.n
     for m in mentions:
         if m.entity.type != "GPE":
             continue
         a, b = m.start_tok, m.end_tok
-        extra = _facility_after(t, b, cue)
+        extra = _facility_after(t, b, cue) if b < n and toks[b].islower() else 0
         if extra:
-            name = " ".join(t.text[t.starts[a] : t.ends[b + extra - 1]].split())
+            name = " ".join(t.text[t.start(a) : t.ends[b + extra - 1]].split())
             m.end_tok, m.entity = b + extra, auto_entity("LOC", name)
             continue
-        after = fold(t.toks[b]) if b < t.n else ""
-        if a > 0 and t.toks[a - 1] == "the" and t.joined(a - 1) and after not in REGION_WORDS and after != "'s":
-            river = [v for v in catalog.resolve_key([*t.toks[a:b], "River"]) if v.entity.type == "LOC"]
-            if river:
-                m.entity = river[0].entity
+        if a > 0 and toks[a - 1] == "the" and t.joined(a - 1):
+            after = fold(toks[b]) if b < n else ""
+            if after not in REGION_WORDS and after != "'s":
+                river = [v for v in catalog.resolve_key([*toks[a:b], "River"]) if v.entity.type == "LOC"]
+                if river:
+                    m.entity = river[0].entity
 
 
 def _apply_region_context(t: _Text, mentions: list[Mention], catalog: Catalog) -> None:
     """"Kherson region", "Kherson and Zaporizhzhia regions", "regions of Donetsk and Luhansk"."""
+    entities = catalog.entities
+    regional = [m for m in mentions if m.entity.region in entities]
+    if not regional:
+        return
     by_start = {m.start_tok: m for m in mentions}
     by_end = {m.end_tok: m for m in mentions}
-    switch = [
-        m
-        for m in mentions
-        if m.entity.region in catalog.entities
-        and (_region_word_after(t, m, by_start) or _region_word_before(t, m, by_end))
-    ]
+    switch = []
+    for m in regional:
+        if _region_word_after(t, m, by_start) or _region_word_before(t, m, by_end):
+            switch.append(m)
     for m in switch:  # decided first, so one switch does not hide the next list item's region
         m.entity = catalog.entities[m.entity.region]
 
 
 def _apply_shared_head(t: _Text, mentions: list[Mention], catalog: Catalog) -> None:
     """"Donetsk and Luhansk People's Republics": the first name shares the second one's head."""
-    by_start = {m.start_tok: m for m in mentions}
+    by_start: dict[int, Mention] | None = None
     for m in mentions:
         j = m.end_tok
         if j + 1 >= t.n or t.toks[j] != "and" or not (t.joined(j - 1) and t.joined(j)):
             continue
+        if by_start is None:
+            by_start = {m.start_tok: m for m in mentions}
         other = by_start.get(j + 1)
         if other is None or other.end_tok - other.start_tok < 2 or other.entity.type != m.entity.type:
             continue
@@ -360,12 +433,13 @@ def _region_word_after(t: _Text, m: Mention, by_start: dict[int, Mention]) -> bo
     """"Kherson region", "Lviv's regional administration"; across a list only a plural counts
     ("Kherson and Zaporizhzhia regions")."""
     j = m.end_tok
-    if j < t.n and fold(t.toks[j]) == "'s" and t.tight(j - 1):
+    toks, n = t.toks, t.n
+    if j < n and fold(toks[j]) == "'s" and t.tight(j - 1):
         j += 1
     listed = False
-    while j < t.n and t.joined(j - 1):
-        word = fold(t.toks[j])
-        if word in REGION_WORDS and t.toks[j].islower():
+    while j < n and t.joined(j - 1):
+        word = fold(toks[j])
+        if word in REGION_WORDS and toks[j].islower():
             return not listed or word in PLURAL_REGION_WORDS
         other = by_start.get(j)
         if other is not None and other.entity.region:
@@ -380,11 +454,12 @@ def _region_word_after(t: _Text, m: Mention, by_start: dict[int, Mention]) -> bo
 def _region_word_before(t: _Text, m: Mention, by_end: dict[int, Mention]) -> bool:
     """"the region of Kherson"; across a list only a plural counts ("regions of Donetsk and Luhansk")."""
     j = m.start_tok - 1
+    toks = t.toks
     listed = False
     while j >= 1 and t.joined(j):
-        word = fold(t.toks[j])
+        word = fold(toks[j])
         if word == "of":
-            head = fold(t.toks[j - 1])
+            head = fold(toks[j - 1])
             return head in REGION_WORDS and (not listed or head in PLURAL_REGION_WORDS)
         other = by_end.get(j + 1)
         if other is not None and other.entity.region:
@@ -402,72 +477,72 @@ def _region_word_before(t: _Text, m: Mention, by_end: dict[int, Mention]) -> boo
 def _runs(t: _Text, covered: list[bool]) -> list[tuple[int, int]]:
     """Maximal spans of uncovered capitalised words, joined by connectors, hyphens, initials."""
     runs: list[tuple[int, int]] = []
+    toks, gaps, n = t.toks, t.gaps, t.n
+    joined = t.joined
     resume = 0
     for i in t.caps:
-        if i < resume or covered[i] or not t.toks[i][0].isalpha():
+        if i < resume or covered[i] or not toks[i][0].isalpha():
             continue
         start, j = i, i
-        while j + 1 < t.n and t.joined(j):
-            nxt = t.toks[j + 1]
-            if not covered[j + 1] and _is_cap_word(nxt):
+        while j + 1 < n:
+            gap = gaps[j + 1]
+            if gap != " " and gap and ("\n" in gap or len(gap) > 2 or not gap.isspace()):
+                break  # not t.joined(j)
+            nxt = toks[j + 1]
+            if not covered[j + 1] and nxt[0].isupper() and nxt[0].isalpha():  # an uncovered _is_cap_word
                 j += 1
                 continue
-            if (
-                nxt in {"-", "."}
-                and j + 2 < t.n
-                and t.tight(j)
-                and not covered[j + 2]
-                and _is_cap_word(t.toks[j + 2])
-                and (t.tight(j + 1) or nxt == "." and len(t.toks[j]) == 1 and t.joined(j + 1))
-            ):  # "Ivano-Frankivsk", "Table.Briefings", "John F. Kennedy"
-                j += 2
-                continue
-            if nxt == "-" and j + 2 < t.n and t.tight(j) and t.tight(j + 1) and t.toks[j + 2].isdigit():
-                j += 2  # "Zapad-2025"
-                continue
-            if (
-                nxt == "-"
-                and j > start
-                and j + 2 < t.n
-                and t.tight(j)
-                and t.tight(j + 1)
-                and t.toks[j + 2].isalpha()
-                and t.toks[j + 2].islower()
-                and len(t.toks[j + 2]) <= 6
-                and not t.toks[j + 2].endswith("ed")
-            ):
-                j += 2  # "Lee Seong-kweun"
-                continue
+            if nxt not in _RUN_JOINERS and nxt.isascii():
+                break  # none of the joins below (an ASCII word is its own fold)
+            tight = not gap  # t.tight(j)
+            if nxt == "-" or nxt == ".":
+                if (
+                    j + 2 < n
+                    and tight
+                    and not covered[j + 2]
+                    and _is_cap_word(toks[j + 2])
+                    and (not gaps[j + 2] or nxt == "." and len(toks[j]) == 1 and joined(j + 1))
+                ):  # "Ivano-Frankivsk", "Table.Briefings", "John F. Kennedy"
+                    j += 2
+                    continue
+                if nxt == "-" and j + 2 < n and tight and not gaps[j + 2]:
+                    after = toks[j + 2]
+                    if after.isdigit():
+                        j += 2  # "Zapad-2025"
+                        continue
+                    if j > start and after.isalpha() and after.islower() and len(after) <= 6 and not after.endswith("ed"):
+                        j += 2  # "Lee Seong-kweun"
+                        continue
+                break
             if (
                 nxt in NAME_PARTICLES
-                and j + 3 < t.n
-                and t.joined(j)
-                and t.toks[j + 2] == "-"
-                and t.tight(j + 1)
-                and t.tight(j + 2)
+                and j + 3 < n
+                and toks[j + 2] == "-"
+                and not gaps[j + 2]
+                and not gaps[j + 3]
                 and not covered[j + 3]
-                and _is_cap_word(t.toks[j + 3])
+                and _is_cap_word(toks[j + 3])
             ):
                 j += 3  # "Lolwah al-Khater"
                 continue
             if (
-                fold(nxt) in RUN_CONNECTORS
-                and (nxt.islower() or nxt == "&")
-                and j + 2 < t.n
-                and t.joined(j + 1)
+                (nxt.islower() or nxt == "&")
+                and fold(nxt) in RUN_CONNECTORS
+                and j + 2 < n
+                and joined(j + 1)
                 and not covered[j + 2]
-                and _is_cap_word(t.toks[j + 2])
+                and _is_cap_word(toks[j + 2])
             ):
                 j += 2
                 continue
             if (
-                nxt in {"of", "for"}
-                and j + 3 < t.n
-                and t.toks[j + 2] == "the"
-                and t.joined(j + 1)
-                and t.joined(j + 2)
+                (nxt == "of" or nxt == "for")
+                and j + 3 < n
+                and toks[j + 2] == "the"
+                and joined(j + 1)
+                and joined(j + 2)
                 and not covered[j + 3]
-                and _is_cap_word(t.toks[j + 3])
+                and _is_cap_word(toks[j + 3])
             ):
                 j += 3  # "Institute for the Study of War"
                 continue
@@ -512,7 +587,10 @@ class _RuleContext:
         word = fold(t.toks[k])
         if k == 0 or t.toks[k - 1] not in {"the", "The"} or word not in self.cue.org_tails:
             return None
-        found = {m.entity.entity_id: m.entity for m in self.orgs if m.end_tok - m.start_tok > 1 and self.head_word(m) == word}
+        found: dict[str, Entity] = {}
+        for m in self.orgs:
+            if m.end_tok - m.start_tok > 1 and self.head_word(m) == word:
+                found[m.entity.entity_id] = m.entity
         return next(iter(found.values())) if len(found) == 1 else None
 
     def first_word_of_org(self, k: int) -> Entity | None:
@@ -522,15 +600,14 @@ class _RuleContext:
         word = fold(t.toks[k])
         if word in cue.not_names or word in cue.titles or word in cue.org_tails or word in cue.name_openers:
             return None
-        if word in t.lower_words() or not t.toks[k][1:].islower() or word.endswith(("an", "ese", "ish", "ic")):
+        if t.has_lower_word(word) or not t.toks[k][1:].islower() or word.endswith(("an", "ese", "ish", "ic")):
             return None  # "Korean-language" is not the Korean People's Army
         if k + 1 < t.n and t.toks[k + 1] == "-":
             return None
-        found = {
-            m.entity.entity_id: m.entity
-            for m in self.orgs
-            if m.end_tok - m.start_tok > 1 and m.start_tok != k and fold(t.toks[m.start_tok]) == word
-        }
+        found: dict[str, Entity] = {}
+        for m in self.orgs:
+            if m.end_tok - m.start_tok > 1 and m.start_tok != k and fold(t.toks[m.start_tok]) == word:
+                found[m.entity.entity_id] = m.entity
         return next(iter(found.values())) if len(found) == 1 else None
 
     def head_of_place(self, k: int, absorbed: set[int]) -> Mention | None:
@@ -541,7 +618,7 @@ class _RuleContext:
         type_ = self.cue.heads_of.get(fold(t.toks[k]))
         if type_ is None or k + 2 >= t.n or t.toks[k + 1] != "of" or not (t.joined(k) and t.joined(k + 1)):
             return None
-        place = next((m for m in self.catalog_mentions if m.start_tok == k + 2), None)
+        place = _starting_at(self.catalog_mentions, k + 2)
         if place is None or place.entity.type not in {"GPE", "LOC"} or id(place) in absorbed:
             return None
         end = place.end_tok
@@ -567,7 +644,10 @@ class _RuleContext:
             return True  # "the Senate", "Senate Republicans"
         if t.sentence_initial(k) or word in self.cue.first_names or word in self.cue.not_names or not t.toks[k][1:].islower():
             return False
-        return any(word.endswith(x) and len(word) >= len(x) + 3 for x in self.cue.org_suffixes)
+        for x in self.cue.org_suffixes:
+            if word.endswith(x) and len(word) >= len(x) + 3:
+                return True
+        return False
 
     def initials_of(self, acronym: str) -> Entity | None:
         """"RUSI" beside "Royal United Services Institute": an unexplained acronym spelling the
@@ -586,12 +666,16 @@ class _RuleContext:
     def strip_leading(self, a: int, b: int) -> int:
         """Skip articles and, at a sentence start, a common word ("Despite", "Speaking")."""
         t, cue = self.t, self.cue
+        toks, titles, openers, not_names = t.toks, cue.titles, cue.name_openers, cue.not_names
         while a < b:
-            word = fold(t.toks[a])
-            if word in cue.titles or (word in cue.name_openers and a + 1 < b):
+            word = fold(toks[a])
+            if word in titles or (word in openers and a + 1 < b):
                 break  # titles are cues; "Central Election Commission" keeps "Central"
-            initial = len(t.toks[a]) == 1 and a + 1 < b and t.toks[a + 1] == "." and t.tight(a)
-            if not initial and (word in cue.not_names or (t.sentence_initial(a) and self.is_common(a))):
+            if len(toks[a]) == 1 and a + 1 < b and toks[a + 1] == "." and not t.gaps[a + 1]:
+                break  # an initial
+            if word in not_names or (
+                t.sentence_initial(a) and (word.endswith(("ing", "ly", "ed")) or t.has_lower_word(word))  # is_common
+            ):
                 a += 1  # "The", "Monday", "Despite"
                 continue
             break
@@ -601,23 +685,34 @@ class _RuleContext:
         word = fold(self.t.toks[i])
         return (
             word in self.cue.not_names
-            or word in self.t.lower_words()
+            or self.t.has_lower_word(word)
             or word.endswith(("ing", "ly", "ed"))
         )
 
-    def structural_type(self, a: int, b: int) -> str | None:
-        """Type from the span's own words: "Ministry of ...", "... Council", "... Sea", "... War"."""
-        words = [fold(w) for w in self.t.toks[a:b]]
+    def structural_type(self, a: int, b: int, words: list[str] | None = None) -> str | None:
+        """Type from the span's own words: "Ministry of ...", "... Council", "... Sea", "... War".
+        `words` are the span's folded tokens when the caller has them."""
+        if words is None:
+            words = list(map(fold, self.t.toks[a:b]))
         cue = self.cue
-        if len(words) >= 3 and words[1] in {"of", "for"} and words[0] in cue.heads_of:
+        if len(words) >= 3 and (words[1] == "of" or words[1] == "for") and words[0] in cue.heads_of:
             return cue.heads_of[words[0]]
         if len(words) >= 2:
             # The head noun comes before "of"/"for": "Headquarters for the Treatment of Prisoners of War".
-            linked = next((k for k, w in enumerate(words) if k > 0 and w in {"of", "for", "on"}), None)
-            last = words[linked - 1] if linked is not None else words[-1]
-            for tails, type_ in ((cue.org_tails, "ORG"), (cue.gpe_tails, "GPE"), (cue.loc_tails, "LOC"), (cue.event_tails, "EVENT")):
-                if last in tails:
-                    return type_
+            last = words[-1]
+            if not _HEAD_LINKS.isdisjoint(words):
+                for k in range(1, len(words)):
+                    if words[k] in _HEAD_LINKS:
+                        last = words[k - 1]
+                        break
+            if last in cue.org_tails:
+                return "ORG"
+            if last in cue.gpe_tails:
+                return "GPE"
+            if last in cue.loc_tails:
+                return "LOC"
+            if last in cue.event_tails:
+                return "EVENT"
         return None
 
     def segments(self, a: int, b: int) -> list[tuple[int, int, str | None]]:
@@ -631,34 +726,43 @@ class _RuleContext:
             return []
         if t.toks[a] == "the":  # "Kovalenko of the Information Resistance group"
             return self.segments(a + 1, b)
-        words = [fold(w) for w in t.toks[a:b]]
-        if len(words) > 2 and words[0] in cue.titles and words[1] == "of":
+        words = [fold(t.toks[a])] if b - a == 1 else list(map(fold, t.toks[a:b]))
+        n = len(words)
+        if n > 2 and words[0] in cue.titles and words[1] == "of":
             skip = 3 if words[2] == "the" else 2  # "Chief of the General Staff" -> "General Staff"
-            if a + skip < b and self.structural_type(a + skip, b) is not None:
+            if a + skip < b and self.structural_type(a + skip, b, words[skip:]) is not None:
                 return self.segments(a + skip, b)
-        type_ = self.structural_type(a, b)
+        type_ = self.structural_type(a, b, words) if n > 1 else None  # one word has no structure
         if type_ is not None:
             return [(a, b, type_)]
-        for k in range(1, len(words) - 1):
-            if words[k] != "of":
-                continue
-            r = a + k + 1 + (words[k + 1] == "the")
-            if r < b and self.structural_type(r, b) == "ORG":
-                left = self.segments(a, a + k)
-                if len(left) == 1 and left[0][2] is None and 2 <= k <= 3 and self.name_shaped(a, a + k):
-                    left = [(a, a + k, "PERSON")]  # "Kristi Raik of the International Centre for ..."
-                return left + [(r, b, "ORG")]
-        for k in range(1, len(words) - 1):
-            if words[k] in {"and", "&"}:
-                return self.segments(a, a + k) + self.segments(a + k + 1, b)
-        filler = cue.titles | CONNECTORS | {".", "-"}
+        if n > 2 and "of" in words:
+            for k in range(1, n - 1):
+                if words[k] != "of":
+                    continue
+                r = a + k + 1 + (words[k + 1] == "the")
+                if r < b and self.structural_type(r, b, words[r - a :]) == "ORG":
+                    left = self.segments(a, a + k)
+                    if len(left) == 1 and left[0][2] is None and 2 <= k <= 3 and self.name_shaped(a, a + k):
+                        left = [(a, a + k, "PERSON")]  # "Kristi Raik of the International Centre for ..."
+                    return left + [(r, b, "ORG")]
+        if n > 2 and ("and" in words or "&" in words):
+            for k in range(1, n - 1):
+                if words[k] == "and" or words[k] == "&":
+                    return self.segments(a, a + k) + self.segments(a + k + 1, b)
+        filler = cue.filler
         e = b
         while e > a and words[e - 1 - a] in filler:
             e -= 1
         if e < b:
             return self.segments(a, e)
-        last_title = max((k for k, w in enumerate(words) if w in cue.titles), default=None)
-        if last_title is not None and all(w in cue.title_modifiers for w in words[: last_title + 1] if w in cue.titles):
+        titles = cue.titles
+        last_title = None
+        if not titles.isdisjoint(words):
+            for k in range(n - 1, -1, -1):
+                if words[k] in titles:
+                    last_title = k
+                    break
+        if last_title is not None and cue.title_modifiers.issuperset(titles.intersection(words[: last_title + 1])):
             last_title = None  # "National Rally": a qualifier alone does not make the rest a person
         if last_title is not None:
             head_end = a + last_title
@@ -666,32 +770,36 @@ class _RuleContext:
                 head_end -= 1
             name_start = a + last_title + 1
             pieces = self.segments(a, head_end) if head_end > a else []
-            cut = next((k for k in range(name_start, b) if fold(t.toks[k]) in PLACE_OF), b)
+            cut = b
+            for k in range(name_start, b):
+                if words[k - a] in PLACE_OF:
+                    cut = k
+                    break
             if cut - name_start <= 4:
                 pieces.append((name_start, cut, "PERSON"))
             return pieces
-        n = len(words)
-        shaped = self.name_shaped(a, b)
         if n <= 3 and _ends_with_any(t.prev_words(a, cue.lead_len), cue.event_leads):
             return [(a, b, "EVENT")]  # "an investigation code-named Midas"
         if self.org_context(a, b):
-            if 2 <= n <= 3 and shaped and words[0] in cue.first_names:
+            if 2 <= n <= 3 and self.name_shaped(a, b) and words[0] in cue.first_names:
                 return [(a, b, "PERSON")]  # "the producer Michelle Mizner"
             return [(a, b, "ORG")]
         after = self.word_after(b)
         extra = _facility_after(t, b, cue) if n <= 3 else 0
         if extra:
             return [(a, b + extra, "LOC")]  # "the Zhovten cinema", "the Trypilska power plant"
-        plain = not any(w in CONNECTORS for w in words)
+        plain = CONNECTORS.isdisjoint(words)
         if after in cue.org_words_after and n <= 4 and plain:
             return [(a, b, "ORG")]  # "the Vostok group", "the Khartia brigade", "the Information Resistance group"
         if after in cue.event_words_after and n <= 4 and plain:
             return [(a, b, "EVENT")]  # "the Zapad-2025 exercise"
         if n <= 3 and self.place_context(a, b):
             return [(a, b, "GPE")]
-        for k, w in enumerate(words[1:], 1):
-            if w in PLACE_OF:  # "Jeanne Shaheen of New Hampshire": a name ends before "of"
-                return self.segments(a, a + k) + self.segments(a + k + 1, b)
+        if n > 1 and not PLACE_OF.isdisjoint(words):
+            for k in range(1, n):
+                if words[k] in PLACE_OF:  # "Jeanne Shaheen of New Hampshire": a name ends before "of"
+                    return self.segments(a, a + k) + self.segments(a + k + 1, b)
+        shaped = self.name_shaped(a, b)
         described = self.apposition(b)
         if (
             described == "ORG"
@@ -747,14 +855,17 @@ class _RuleContext:
             if not t.toks[j + 1].islower():
                 return None
             first = j + 1  # "Mycle Schneider, lead author of ..."
-            words = [fold(w) for w in t.toks[first : first + 2]]
-            if not any(w in self.cue.person_nouns or (w in self.cue.titles and w not in self.cue.title_modifiers) for w in words):
+            for w in t.toks[first : first + 2]:
+                w = fold(w)
+                if w in self.cue.person_nouns or w in self.cue.role_titles:
+                    break
+            else:
                 return None
         for k in range(first, min(j + 9, t.n)):
             word = fold(t.toks[k])
             if word in {",", ".", ";", "(", ")"}:
                 return None
-            if word in self.cue.person_nouns or (word in self.cue.titles and word not in self.cue.title_modifiers):
+            if word in self.cue.person_nouns or word in self.cue.role_titles:
                 return "PERSON"
             if word in self.cue.org_nouns and t.toks[k].islower() and (k + 1 >= t.n or fold(t.toks[k + 1]) != "'s"):
                 nxt = fold(t.toks[k + 1]) if k + 1 < t.n else ""
@@ -770,8 +881,7 @@ class _RuleContext:
             return False
         if _ends_with_any(t.prev_words(a, self.cue.lead_len), self.cue.org_leads):
             return True
-        one_word = all(t.tight(k) for k in range(a, b - 1))
-        return one_word and t.prev_words(a, 2) == ("interview", "with")
+        return t.prev_words(a, 2) == ("interview", "with") and not any(t.gaps[a + 1 : b])  # written as one word
 
     def prev_is_title(self, a: int) -> bool:
         """A lower-case title before the name ("spokesman Dmitry Peskov", "the prime minister,
@@ -793,17 +903,21 @@ class _RuleContext:
         """Words like "Olena" and "Kovalenko": a capital then lower case, no acronyms, digits or
         function words ("Reporters Without Borders")."""
         toks = self.t.toks[a:b]
-        return any(len(w) > 1 for w in toks) and all(
-            (w.isalpha() and w[0].isupper() and w[1:].islower() and fold(w) not in STOP_WORDS)
-            or (len(w) == 1 and (w.isupper() or w in {".", "-"}))  # "H. I. Sutton", "Yunus-Bek Yevkurov"
-            for w in toks
-        )
+        if not toks or max(map(len, toks)) == 1:
+            return False
+        for w in toks:
+            if w.isalpha() and w[0].isupper() and w[1:].islower() and fold(w) not in STOP_WORDS:
+                continue
+            if len(w) == 1 and (w.isupper() or w == "." or w == "-"):
+                continue  # "H. I. Sutton", "Yunus-Bek Yevkurov"
+            return False
+        return True
 
     def speech_nearby(self, a: int, b: int) -> bool:
         """A reporting verb or an age right after the name ("X said", "X, 54,"), or "according to X"."""
         t = self.t
         prev = t.prev_words(a, 1)
-        if prev and prev[0] in self.cue.locatives | {"at", "by", "with", "for"}:
+        if prev and prev[0] in self.cue.not_speakers_before:
             return False  # "analysts at Goldman Sachs said": the verb belongs to someone else
         j = b
         if j + 1 < t.n and t.toks[j] == "," and t.joined(j - 1):
@@ -845,27 +959,47 @@ def _given_name_not_place(t: _Text, m: Mention, cue: Cues) -> bool:
     )
 
 
-@lru_cache(maxsize=64)
-def _by_last_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
-    index: dict[str, list[tuple[str, ...]]] = {}
-    for p in phrases:
-        index.setdefault(p[-1], []).append(p)
-    return {k: tuple(v) for k, v in index.items()}
+# Phrase lists indexed by their last or first word. Keyed by the list's identity (the lists are
+# the cue tables, built once): hashing a tuple of tuples on every call cost more than the lookup.
+_PhraseIndex = dict[str, tuple[tuple[str, ...], ...]]
+_BY_LAST: dict[int, tuple[tuple[tuple[str, ...], ...], _PhraseIndex]] = {}
+_BY_FIRST: dict[int, tuple[tuple[tuple[str, ...], ...], _PhraseIndex]] = {}
 
 
-@lru_cache(maxsize=64)
-def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+def _phrase_index(phrases: tuple[tuple[str, ...], ...], position: int, indexes: dict) -> _PhraseIndex:
+    hit = indexes.get(id(phrases))
+    if hit is not None and hit[0] is phrases:
+        return hit[1]
     index: dict[str, list[tuple[str, ...]]] = {}
     for p in phrases:  # keeps the given order (longest first for facility phrases)
-        index.setdefault(p[0], []).append(p)
-    return {k: tuple(v) for k, v in index.items()}
+        index.setdefault(p[position], []).append(p)
+    built = {k: tuple(v) for k, v in index.items()}
+    if len(indexes) >= 64:
+        indexes.clear()
+    indexes[id(phrases)] = (phrases, built)  # holding the list keeps its id unique
+    return built
+
+
+def _by_last_word(phrases: tuple[tuple[str, ...], ...]) -> _PhraseIndex:
+    return _phrase_index(phrases, -1, _BY_LAST)
+
+
+def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> _PhraseIndex:
+    return _phrase_index(phrases, 0, _BY_FIRST)
 
 
 def _ends_with_any(words: tuple[str, ...], phrases: tuple[tuple[str, ...], ...]) -> bool:
     if not words:
         return False
-    candidates = _by_last_word(phrases).get(words[-1], ())
-    return any(words[-len(p) :] == p for p in candidates if len(p) <= len(words))
+    hit = _BY_LAST.get(id(phrases))  # _by_last_word(phrases), without two calls
+    index = hit[1] if hit is not None and hit[0] is phrases else _by_last_word(phrases)
+    candidates = index.get(words[-1])
+    if candidates:
+        n = len(words)
+        for p in candidates:
+            if len(p) <= n and words[-len(p) :] == p:
+                return True
+    return False
 
 
 def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
@@ -873,12 +1007,16 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
     absorbed: set[int] = set()
     covered = [False] * t.n
     for m in catalog_mentions:
-        if _given_name_not_place(t, m, cue):
+        if (
+            m.end_tok - m.start_tok == 1
+            and m.entity.type in {"NORP", "GPE"}
+            and fold(t.toks[m.start_tok]) in cue.first_names
+            and _given_name_not_place(t, m, cue)
+        ):
             absorbed.add(id(m))  # "Christian Lindner", "Jordan Henderson": a person, not a people or country
             continue
-        for k in range(m.start_tok, m.end_tok):
-            covered[k] = True
-    ctx = _RuleContext(t, cue, [m for m in catalog_mentions if id(m) not in absorbed])
+        covered[m.start_tok : m.end_tok] = [True] * (m.end_tok - m.start_tok)
+    ctx = _RuleContext(t, cue, [m for m in catalog_mentions if id(m) not in absorbed] if absorbed else catalog_mentions[:])
     for m in catalog_mentions:
         if m.entity.type == "PERSON" and m.end_tok - m.start_tok > 1:
             ctx.add_surname(fold(t.toks[m.end_tok - 1]), m.entity)
@@ -919,8 +1057,8 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
                 continue
             add(_rule_mention(t, ctx, start, end, type_, absorbed))
 
-    for start, end in untyped:  # the same name with a cue elsewhere in the article gives the type
-        entity = ctx.names.get(tuple(fold(w) for w in t.toks[start:end]))
+    for start, end in untyped if ctx.names else ():  # the same name typed elsewhere in the article gives the type
+        entity = ctx.names.get(tuple(map(fold, t.toks[start:end])))
         if entity is not None:
             rule_mentions.append(Mention(start, end, entity, "rule"))
 
@@ -934,7 +1072,7 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
         if entity is None and hint is None:
             entity = ctx.head_of_org(k) or ctx.first_word_of_org(k)  # "the Institute", "Shakhtar's coach"
         if entity is None and hint is None:
-            entity = _alias_of(t, ctx, k, ctx.catalog_mentions + rule_mentions)
+            entity = _alias_of(t, ctx, k, rule_mentions)
             if entity is None and _ends_with_any(t.prev_words(k, cue.lead_len), cue.alias_leads):
                 hint = "PERSON"  # "a soldier with the call sign Kupol"
         if entity is not None:
@@ -953,13 +1091,13 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
             before is not None
             and before.entity.type in {"NORP", "GPE", "ORG", "LOC"}
             and not before.context
-            and fold(t.toks[k]) in cue.org_tails
+            and surname in cue.org_tails
             and t.joined(k - 1)
             and id(before) not in absorbed
         ):  # "Russian Navy", "Ukrainian Parliament"
             rule_mentions.append(_rule_mention(t, ctx, k, k + 1, "ORG", absorbed))
             continue
-        if hint is None and fold(t.toks[k]) in cue.institutions_alone and not t.headline_case(k):
+        if hint is None and surname in cue.institutions_alone and not t.headline_case(k):
             hint = "ORG"  # "Senate Republicans", "the Duma": capitalised, it names the institution
         elif t.headline_case(k) or (t.sentence_initial(k) and hint not in {"ORG", "EVENT"}):
             continue
@@ -976,25 +1114,41 @@ def _rule_pass(t: _Text, catalog_mentions: list[Mention]) -> list[Mention]:
             rule_mentions.append(_rule_mention(t, ctx, k, k + 1, hint, absorbed))
             if hint == "GPE":
                 places.add(k + 1)
-    catalog_mentions[:] = [m for m in catalog_mentions if id(m) not in absorbed]
+    if absorbed:
+        catalog_mentions[:] = [m for m in catalog_mentions if id(m) not in absorbed]
     return rule_mentions
 
 
 QUOTES = {'"', "“", "”", "«", "»", "'", "‘", "’"}
 
 
-def _alias_of(t: _Text, ctx: _RuleContext, k: int, mentions: list[Mention]) -> Entity | None:
+def _alias_of(t: _Text, ctx: _RuleContext, k: int, rule_mentions: list[Mention]) -> Entity | None:
     """A second name given in the same breath: "Robert Brovdi, known by his call sign Madyar"
     (the person named last before it in the paragraph) and '47th Mechanized Brigade "Magura"'
-    (a quoted word right after an organisation)."""
+    (a quoted word right after an organisation). Looks among the catalogue's and `rule_mentions`."""
     if 2 <= k < t.n - 1 and t.toks[k - 1] in QUOTES and t.toks[k + 1] in QUOTES and t.tight(k - 1) and t.tight(k):
-        before = next((m for m in mentions if m.end_tok == k - 1), None)
+        before = None
+        for m in ctx.catalog_mentions + rule_mentions:
+            if m.end_tok == k - 1:
+                before = m
+                break
         if before is not None and before.entity.type == "ORG" and t.joined(k - 2):
             return before.entity
     if not _ends_with_any(t.prev_words(k, ctx.cue.lead_len), ctx.cue.alias_leads):
         return None
-    people = [m for m in mentions if m.entity.type == "PERSON" and k - 10 <= m.end_tok <= k]
-    return max(people, key=lambda m: m.end_tok).entity if people else None
+    last = None  # the person mention ending last (the first of those) within ten tokens before k
+    for m in ctx.catalog_mentions + rule_mentions:
+        if m.entity.type == "PERSON" and k - 10 <= m.end_tok <= k and (last is None or m.end_tok > last.end_tok):
+            last = m
+    return last.entity if last is not None else None
+
+
+def _starting_at(mentions: Iterable[Mention], k: int) -> Mention | None:
+    """The first of `mentions` that starts at token k."""
+    for m in mentions:
+        if m.start_tok == k:
+            return m
+    return None
 
 
 def _listed_after_place(t: _Text, k: int, place_ends: set[int]) -> bool:
@@ -1003,6 +1157,15 @@ def _listed_after_place(t: _Text, k: int, place_ends: set[int]) -> bool:
 
 
 ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
+# TOKEN_RE's tokens with what lies between them, in one split. Written for speed, it finds the same
+# tokens as TOKEN_RE: every token starts at a non-space character (the `\S` lets the regex engine
+# skip whitespace quickly), and that first character tells the alternatives apart. After a word
+# character: a plain word (no "." or apostrophe after it, most tokens), else TOKEN_RE's acronym
+# (U.S.), else its word with apostrophes (O'Brien); after an apostrophe: a possessive 's; else the
+# mark alone. The quantifiers are possessive because nothing after them could make a shorter run fit.
+_SPLIT_RE = re.compile(
+    r"(\S(?:(?<=\w)(?:\w*+(?![.'’])|(?<=[^\d_])\.(?:[^\W\d_]\.)+|\w*+(?:['’](?![sS]\b)\w++)*+)|(?<=['’])[sS]\b|))"
+)
 
 
 def _rule_mention(t: _Text, ctx: _RuleContext, a: int, b: int, type_: str, absorbed: set[int]) -> Mention:
@@ -1025,10 +1188,10 @@ def _extend_to_place(t: _Text, ctx: _RuleContext, m: Mention, absorbed: set[int]
     j = m.end_tok
     if j + 1 >= t.n:
         return
-    formal = t.toks[j] == "of" and any(w in {"of", "for"} for w in t.toks[m.start_tok : j])
+    formal = t.toks[j] == "of" and not {"of", "for"}.isdisjoint(t.toks[m.start_tok : j])
     if not formal and (fold(t.toks[j - 1]) not in ctx.cue.org_tails_with_place or t.toks[j] not in {"in", "to"}):
         return
-    place = next((c for c in ctx.catalog_by_end.values() if c.start_tok == j + 1), None)
+    place = _starting_at(ctx.catalog_by_end.values(), j + 1)
     if place is None or place.entity.type != "GPE" or id(place) in absorbed or not (t.joined(j - 1) and t.joined(j)):
         return
     k = place.end_tok
@@ -1040,7 +1203,7 @@ def _extend_to_place(t: _Text, ctx: _RuleContext, m: Mention, absorbed: set[int]
 
 
 def _make_rule_mention(t: _Text, ctx: _RuleContext, a: int, b: int, type_: str) -> Mention:
-    name = " ".join(t.text[t.starts[a] : t.ends[b - 1]].replace("’", "'").split())
+    name = " ".join(t.text[t.start(a) : t.ends[b - 1]].replace("’", "'").split())
     known = ctx.surnames.get(fold(t.toks[a])) if type_ == "PERSON" and b - a == 1 else None
     if known is not None:
         return Mention(a, b, known, "rule")
@@ -1049,6 +1212,8 @@ def _make_rule_mention(t: _Text, ctx: _RuleContext, a: int, b: int, type_: str) 
 
 def _register_acronyms(t: _Text, ctx: _RuleContext, mentions: list[Mention]) -> None:
     """"Security Service of Ukraine (SBU)": the bracketed acronym names the same entity later."""
+    if "(" not in t.text:
+        return
     for m in mentions:
         j = m.end_tok
         if m.entity.type == "PERSON" or j + 2 >= t.n:
@@ -1059,6 +1224,8 @@ def _register_acronyms(t: _Text, ctx: _RuleContext, mentions: list[Mention]) -> 
 
 def _apply_apposition(t: _Text, mentions: list[Mention]) -> None:
     """"Donetsk (DPR)": a place named and then given a catalogue acronym is that acronym's entity."""
+    if "(" not in t.text:
+        return
     by_start = {m.start_tok: m for m in mentions}
     for m in mentions:
         j = m.end_tok
@@ -1109,17 +1276,24 @@ def _apply_national_bodies(t: _Text, mentions: list[Mention], catalog: Catalog) 
         bodies = table.get(tuple(fold(w) for w in t.toks[m.start_tok : m.end_tok]))
         if not bodies:
             continue
-        paragraph = t.text.rfind("\n\n", 0, t.starts[m.start_tok])
+        paragraph = t.text.rfind("\n\n", 0, t.start(m.start_tok))
         for prev in reversed(mentions[:i]):
-            if t.starts[prev.start_tok] < paragraph:
+            if t.start(prev.start_tok) < paragraph:
                 break
             if prev.entity.entity_id in bodies:
                 m.entity, m.source = bodies[prev.entity.entity_id], "catalog"
                 break
 
 
-def detect(text: str, catalog: Catalog | None = None) -> list[dict[str, Any]]:
-    """Mention rows for a text: catalogue matches, then rule-made names; offsets into `text`."""
+_FIRST_WORDS_MAX = 16384  # words kept in Catalog.case_cache (capitalised words met, most not in the catalogue)
+_NOT_IN_CATALOG: tuple[None, list[Variant]] = (None, [])
+_NO_ARTICLE: Any = object()
+_start_tok = attrgetter("start_tok")
+
+
+def detect(text: str, catalog: Catalog | None = None, article_id: Any = _NO_ARTICLE) -> list[dict[str, Any]]:
+    """Mention rows for a text: catalogue matches, then rule-made names; offsets into `text`.
+    Given `article_id`, each row starts with it (the entities table's rows, built in one go)."""
     catalog = catalog or load_catalog()
     t = _Text(text)
     if t.n == 0:
@@ -1129,24 +1303,41 @@ def detect(text: str, catalog: Catalog | None = None) -> list[dict[str, Any]]:
     _apply_shared_head(t, catalog_mentions, catalog)
     _apply_apposition(t, catalog_mentions)
     _apply_river_and_facility(t, catalog_mentions, catalog)
-    catalog_mentions[:] = [m for m in catalog_mentions if not _is_language(t, m)]
+    catalog_mentions[:] = [m for m in catalog_mentions if m.entity.type != "NORP" or not _is_language(t, m)]
     rule_mentions = _rule_pass(t, catalog_mentions)  # may absorb catalogue mentions into names
     mentions = catalog_mentions + rule_mentions
-    mentions.sort(key=lambda m: m.start_tok)
+    mentions.sort(key=_start_tok)
     _apply_national_bodies(t, mentions, catalog)
+    toks, ends = t.toks, t.ends
     rows = []
     for m in mentions:
-        start, end = t.starts[m.start_tok], t.ends[m.end_tok - 1]
-        rows.append(
-            {
-                "entity_id": m.entity.entity_id,
-                "name": m.entity.name,
-                "type": m.entity.type,
-                "surface": text[start:end],
-                "start": start,
-                "end": end,
-                "wikidata_id": m.entity.wikidata_id,
-                "source": m.source,
-            }
-        )
+        start, end = ends[m.start_tok] - len(toks[m.start_tok]), ends[m.end_tok - 1]
+        e = m.entity
+        if article_id is _NO_ARTICLE:
+            rows.append(
+                {
+                    "entity_id": e.entity_id,
+                    "name": e.name,
+                    "type": e.type,
+                    "surface": text[start:end],
+                    "start": start,
+                    "end": end,
+                    "wikidata_id": e.wikidata_id,
+                    "source": m.source,
+                }
+            )
+        else:  # the same row, led by the article's ID
+            rows.append(
+                {
+                    "article_id": article_id,
+                    "entity_id": e.entity_id,
+                    "name": e.name,
+                    "type": e.type,
+                    "surface": text[start:end],
+                    "start": start,
+                    "end": end,
+                    "wikidata_id": e.wikidata_id,
+                    "source": m.source,
+                }
+            )
     return rows
