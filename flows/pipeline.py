@@ -122,6 +122,19 @@ def _local_pool(workers: int) -> Iterator[Executor | None]:
         yield pool
 
 
+@contextmanager
+def _worker_process(enabled: bool) -> Iterator[Executor | None]:
+    """One fresh process from the pool's fork server (the stages imported), for one job whose
+    memory should go back to the system when it ends rather than stay in the flow's process."""
+    if not enabled:
+        yield None
+        return
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=_fork_server(), initializer=_exit_with, initargs=(os.getpid(),)
+    ) as worker:
+        yield worker
+
+
 def _fork_server() -> multiprocessing.context.BaseContext:
     """The forkserver context, its server started now (a no-op if the CLI already started it)."""
     runtime.start_fork_server()
@@ -291,16 +304,17 @@ def _run_locked(
             while pending:
                 finish(*pending.popleft())
 
-            writer.write("entity_catalog", auto_entities.catalog_rows())
-            writer.close()
-            # The run-wide indexes grow with the corpus and are done with: empty them in place
-            # (Prefect keeps the list `discover` returned) before clustering and validation peak.
-            sources.clear()
-            order.clear()
-            seen.clear()
-            timer = time.perf_counter()
-            quotes = cluster_staged_quotes_task(writer.path("quotes"), pool)  # in a worker, if any
-            stats["cluster-quotes"] = Counter(quotes=quotes, ms=round(1000 * (time.perf_counter() - timer)))
+        writer.write("entity_catalog", auto_entities.catalog_rows())
+        writer.close()
+        # The run-wide indexes grow with the corpus and are done with: empty them in place
+        # (Prefect keeps the list `discover` returned) before clustering and validation peak.
+        sources.clear()
+        order.clear()
+        seen.clear()
+        timer = time.perf_counter()
+        with _worker_process(pool_size > 1) as worker:  # the pool's workers have exited by now
+            quotes = cluster_staged_quotes_task(writer.path("quotes"), worker)
+        stats["cluster-quotes"] = Counter(quotes=quotes, ms=round(1000 * (time.perf_counter() - timer)))
     except BaseException:
         writer.close()
         discard_staged(staged)

@@ -138,9 +138,9 @@ def quotes_batch(docs: list[Doc]) -> StageResult:
 def cluster_staged_quotes_task(path: Path, executor: Executor | None = None) -> int:
     """Cluster every quote of a run's staged table across articles; returns how many.
 
-    With an `executor` (the run's local pool) it runs in a worker process: clustering's state
-    grows with the number of quotes, and there it is all given back when it ends, instead of
-    staying in the flow's process as allocator fragments through validation.
+    With an `executor` (a process of its own) it runs there: clustering's state grows with the
+    number of quotes, and there it is all given back when it ends, instead of staying in the
+    flow's process as allocator fragments through validation.
     """
     if executor is not None:
         return executor.submit(cluster_staged_quotes, path).result()
