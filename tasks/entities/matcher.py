@@ -1313,31 +1313,16 @@ def detect(text: str, catalog: Catalog | None = None, article_id: Any = _NO_ARTI
     for m in mentions:
         start, end = ends[m.start_tok] - len(toks[m.start_tok]), ends[m.end_tok - 1]
         e = m.entity
-        if article_id is _NO_ARTICLE:
-            rows.append(
-                {
-                    "entity_id": e.entity_id,
-                    "name": e.name,
-                    "type": e.type,
-                    "surface": text[start:end],
-                    "start": start,
-                    "end": end,
-                    "wikidata_id": e.wikidata_id,
-                    "source": m.source,
-                }
-            )
-        else:  # the same row, led by the article's ID
-            rows.append(
-                {
-                    "article_id": article_id,
-                    "entity_id": e.entity_id,
-                    "name": e.name,
-                    "type": e.type,
-                    "surface": text[start:end],
-                    "start": start,
-                    "end": end,
-                    "wikidata_id": e.wikidata_id,
-                    "source": m.source,
-                }
-            )
+        row = {} if article_id is _NO_ARTICLE else {"article_id": article_id}  # the article's ID leads
+        row.update(
+            entity_id=e.entity_id,
+            name=e.name,
+            type=e.type,
+            surface=text[start:end],
+            start=start,
+            end=end,
+            wikidata_id=e.wikidata_id,
+            source=m.source,
+        )
+        rows.append(row)
     return rows
