@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from tasks.memo import BoundedMemo
+
 ENTITY_TYPES: tuple[str, ...] = ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT")
 
 # Words, possessive 's, acronyms with dots (U.S.), and single punctuation marks. The possessive
@@ -33,22 +35,9 @@ def _fold(token: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-FOLD_CACHE_MAX = 65536
+FOLD_CACHE_MAX = 65536  # the matcher folds a few hundred tokens an article
 
-
-class _FoldCache(dict):
-    """Token -> _fold(token), emptied when it reaches FOLD_CACHE_MAX entries. A dict lookup costs
-    less than lru_cache's bookkeeping, and the matcher folds a few hundred tokens per article."""
-
-    def __missing__(self, token: str) -> str:
-        if len(self) >= FOLD_CACHE_MAX:
-            self.clear()
-        folded = self[token] = _fold(token)
-        return folded
-
-
-_FOLDED = _FoldCache()
-fold = _FOLDED.__getitem__  # fold(token) == _fold(token), cached
+fold = BoundedMemo(_fold, FOLD_CACHE_MAX)  # fold(token) == _fold(token), cached
 
 
 def slug(text: str) -> str:

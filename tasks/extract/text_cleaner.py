@@ -15,14 +15,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
-import functools
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import yaml
 
 from tasks.extract.dates import find_date, not_future
+from tasks.memo import bounded_memo
 
 HERE = Path(__file__).parent
 
@@ -474,31 +474,6 @@ class Line:
 # (100,000 entries held ~150 MB per worker and ran no faster).
 LINE_CACHE_SIZE = 20_000
 
-_MISSING = object()
-
-
-def _text_memo(maxsize: int) -> Callable[[Callable[[str], Any]], Callable[[str], Any]]:
-    """Memoise a function of one string in a plain dict, emptied when it holds `maxsize`
-    results. Unlike lru_cache, whose every entry is a list the garbage collector keeps walking,
-    a dict of strings and tuples of atoms adds nothing for it to track."""
-
-    def decorate(fn: Callable[[str], Any]) -> Callable[[str], Any]:
-        memo: dict[str, Any] = {}
-
-        @functools.wraps(fn)
-        def cached(text: str) -> Any:
-            value = memo.get(text, _MISSING)
-            if value is _MISSING:
-                value = fn(text)
-                if len(memo) >= maxsize:
-                    memo.clear()
-                memo[text] = value
-            return value
-
-        cached.cache_clear = memo.clear  # type: ignore[attr-defined]
-        return cached
-
-    return decorate
 
 
 def _normalise(raw: str) -> tuple[str, float, bool, int]:
@@ -734,7 +709,7 @@ def clear_caches() -> None:
     """Forget cached line classes, features and normalised lines (benchmarks time a cold start
     with this)."""
     _CLASS_CACHE.clear()
-    _LINE_FACTS.clear()
+    _line_facts.cache_clear()
     _comment_shape.cache_clear()
     _comment_time_text.cache_clear()
 
@@ -886,7 +861,7 @@ def _comment_header(lines: list[Line], i: int, r: Rules) -> tuple[str | None, st
     return None
 
 
-@_text_memo(LINE_CACHE_SIZE)
+@bounded_memo(LINE_CACHE_SIZE)
 def _comment_shape(t: str) -> tuple[tuple[str | None, str, int] | None, str, bool]:
     """What a line's text alone says of it as a comment header: (the header when the line is a
     one-line header, else None; the commenter's name if the time follows on the next line;
@@ -902,7 +877,7 @@ def _comment_shape(t: str) -> tuple[tuple[str | None, str, int] | None, str, boo
     return None, t[: says.start()] if says else t, says is not None
 
 
-@_text_memo(LINE_CACHE_SIZE)
+@bounded_memo(LINE_CACHE_SIZE)
 def _comment_time_text(t: str) -> str | None:
     """The time printed when the line is a comment's timestamp line, else None."""
     m = rules().comment_time_line.fullmatch(t)
@@ -1035,39 +1010,29 @@ def _split_site_suffix(title: str) -> tuple[str, str | None]:
 # --- main entry -----------------------------------------------------------------------------
 
 
-def _read_lines(raw: str, r: Rules) -> tuple[list[Line], list[datetime]]:
+def _read_lines(raw: str) -> tuple[list[Line], list[datetime]]:
     """Logical lines with their features, and dates printed as prefixes of body lines."""
     lines: list[Line] = []
     prefix_dates: list[datetime] = []
     groups = _unwrap(raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    facts_cache = _LINE_FACTS
+    facts_of = _line_facts
     for idx, group in enumerate(groups):
         raw_line = " ".join(x.strip() for x in group) if len(group) > 1 else group[0]
         if not raw_line or raw_line.isspace():
             lines.append(Line(idx, raw_line, "", group))
             continue
-        facts = facts_cache.get(raw_line)
-        if facts is None:
-            facts = _line_facts(raw_line, r)
-            if len(facts_cache) >= LINE_CACHE_SIZE:
-                facts_cache.clear()
-            facts_cache[raw_line] = facts
-        text, share, is_list, heading, prefix_date, features = facts
+        text, share, is_list, heading, prefix_date, features = facts_of(raw_line)
         if prefix_date is not None:
             prefix_dates.append(prefix_date)
         lines.append(Line(idx, raw_line, text, group, share, is_list, heading, features))
     return lines, prefix_dates
 
 
-# What _line_facts found for each raw line (see LINE_CACHE_SIZE). A dict emptied when full,
-# not an lru_cache: its entries are tuples of strings and numbers, which the garbage collector
-# stops tracking, while each lru_cache entry is a list it walks on every full collection.
-_LINE_FACTS: dict[str, tuple] = {}
-
-
-def _line_facts(raw_line: str, r: Rules) -> tuple:
+@bounded_memo(LINE_CACHE_SIZE)
+def _line_facts(raw_line: str) -> tuple:
     """(text, link share, is list, heading level, date printed before the text or None, text
     features or None when the line has no text) for one raw line."""
+    r = rules()
     text, share, is_list, heading = _normalise(raw_line)
     if not text:
         return text, share, is_list, heading, None, None
@@ -1174,7 +1139,7 @@ def _adopt_from_context(lines: list[Line]) -> None:
 def clean_text(raw: str, title_hint: str | None = None) -> CleanedText:
     """Classify every line of a text dump and assemble the article from the body lines."""
     r = rules()
-    lines, prefix_dates = _read_lines(raw, r)
+    lines, prefix_dates = _read_lines(raw)
 
     nonblank = [ln for ln in lines if ln.text]
     long_lines = [ln for ln in nonblank if ln.words >= 12]
@@ -1480,7 +1445,7 @@ _TYPOGRAPHIC = "“”‘’«»—–…·•\u00a0"
 _ASCII_NON_WORD = {i: " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")}  # \W in ASCII
 
 
-@_text_memo(4096)
+@bounded_memo(4096)
 def norm_key(s: str) -> str:
     """Lower-case words only: the same line as a title, a repeat or a pull quote. Cached: each
     body line is keyed several times (repeats, pull quotes, the title)."""

@@ -20,12 +20,12 @@ def _texts() -> list[str]:
 def test_tiny_caches_give_the_same_mentions(monkeypatch):
     texts = _texts()
     expected = [find_mentions(t) for t in texts]
-    monkeypatch.setattr(catalog_module, "FOLD_CACHE_MAX", 3)
+    monkeypatch.setattr(catalog_module.fold, "maxsize", 3)
     monkeypatch.setattr(matcher, "_FIRST_WORDS_MAX", 2)
-    catalog_module._FOLDED.clear()
+    fold.cache_clear()
     load_catalog().case_cache.clear()
     assert [find_mentions(t) for t in texts] == expected
-    assert len(catalog_module._FOLDED) <= 3
+    assert len(fold) <= 3
     assert len(load_catalog().case_cache) <= 2
 
 
