@@ -24,7 +24,7 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,24 +115,19 @@ def _local_pool(workers: int) -> Iterator[Executor | None]:
     if workers <= 1:
         yield None
         return
-    context = _fork_server()
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
-    ) as pool:
+    with _forked_pool(workers) as pool:
         yield pool
 
 
-@contextmanager
-def _worker_process(enabled: bool) -> Iterator[Executor | None]:
-    """One fresh process from the pool's fork server (the stages imported), for one job whose
-    memory should go back to the system when it ends rather than stay in the flow's process."""
-    if not enabled:
-        yield None
-        return
-    with ProcessPoolExecutor(
-        max_workers=1, mp_context=_fork_server(), initializer=_exit_with, initargs=(os.getpid(),)
-    ) as worker:
-        yield worker
+def _forked_pool(workers: int) -> ProcessPoolExecutor:
+    """Processes forked from the fork server, each exiting when the flow's process is gone.
+
+    Also used with one worker for a job whose memory should go back to the system when it ends
+    rather than stay in the flow's process (quote clustering).
+    """
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=_fork_server(), initializer=_exit_with, initargs=(os.getpid(),)
+    )
 
 
 def _fork_server() -> multiprocessing.context.BaseContext:
@@ -312,7 +307,7 @@ def _run_locked(
         order.clear()
         seen.clear()
         timer = time.perf_counter()
-        with _worker_process(pool_size > 1) as worker:  # the pool's workers have exited by now
+        with _forked_pool(1) if pool_size > 1 else nullcontext() as worker:  # the pool has exited by now
             quotes = cluster_staged_quotes_task(writer.path("quotes"), worker)
         stats["cluster-quotes"] = Counter(quotes=quotes, ms=round(1000 * (time.perf_counter() - timer)))
     except BaseException:
