@@ -7,8 +7,10 @@ time; ingest and both dedupe steps stay in the flow's process, which holds the c
 and batches are finished in input order, so the tables do not depend on where or how the chain
 ran. Then, once: cluster the staged quotes across articles (reading back only what clustering
 needs), write the entity catalogue, validate every table, and publish the set only if
-validation passed. Nothing the flow keeps grows with the corpus but the dedupe index and the
-compact clustering state.
+validation passed. Across batches the flow's memory holds only the list of inputs (emptied as it
+is handed out) and the entities found beyond the catalogue; the dedupe index is a temporary
+SQLite file, clustering runs in a process of its own, and the pool's workers are renewed every
+DOCUMENTS_PER_POOL documents.
 
 Runs are incremental and exclusive: the output's lock is held throughout; inputs whose path and
 content hash match an article of the previous tables (same code and lexicon versions) keep their
@@ -109,14 +111,51 @@ def _batches(items: list, size: int):
         yield batch
 
 
+# Documents a pool's workers process before they are replaced by fresh ones (see _RenewedPool).
+DOCUMENTS_PER_POOL = 10_000
+
+
 @contextmanager
-def _local_pool(workers: int) -> Iterator[Executor | None]:
+def _local_pool(workers: int, batch_size: int) -> Iterator[Executor | None]:
     """Worker processes for the chain (forked from a server that has the stages imported)."""
     if workers <= 1:
         yield None
         return
-    with _forked_pool(workers) as pool:
+    with _RenewedPool(workers, max(1, DOCUMENTS_PER_POOL // batch_size)) as pool:
         yield pool
+
+
+class _RenewedPool(Executor):
+    """A process pool whose workers are all replaced after every `tasks_per_pool` tasks.
+
+    Every cache in the stages is bounded, but some bounds are reached only after tens of
+    thousands of documents, and a worker's allocator keeps what it once held. Fresh workers every
+    DOCUMENTS_PER_POOL documents keep a long run's workers at the size a run of that many
+    documents reaches, whatever the corpus. The old pool finishes its tasks before the new one
+    starts, so the two never hold memory at once. (ProcessPoolExecutor's own
+    `max_tasks_per_child` can deadlock on Python 3.11 to 3.13: CPython issue gh-115634.)
+    """
+
+    def __init__(self, workers: int, tasks_per_pool: int):
+        import threading
+
+        self._workers = workers
+        self._tasks_per_pool = tasks_per_pool
+        self._lock = threading.Lock()
+        self._submitted = 0
+        self._pool = _forked_pool(workers)
+
+    def submit(self, fn, /, *args, **kwargs):
+        with self._lock:  # batches are submitted from Prefect's task threads
+            if self._submitted and self._submitted % self._tasks_per_pool == 0:
+                self._pool.shutdown(wait=True)  # its tasks complete; their waiters get the results
+                self._pool = _forked_pool(self._workers)
+            self._submitted += 1
+            return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        with self._lock:
+            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
 def _forked_pool(workers: int) -> ProcessPoolExecutor:
@@ -224,6 +263,7 @@ def _run_locked(
     )
     previous = read_manifest(output) or {}
     if incremental and previous.get("fingerprint") == fingerprint:
+        runtime.stop_fork_server()
         return _unchanged(summary, previous)
 
     import_in_background()  # validation's library loads while the batches run, not after them
@@ -232,7 +272,6 @@ def _run_locked(
     writer = TableWriter(
         staged, {"version": newsetl.__version__, "code_version": version, "lexicon_version": LEXICON_VERSION}
     )
-    order = InputOrder(sources)
     stats: dict[str, Counter] = {}
     seen = SeenIndex()
     auto_entities = AutoEntities()  # entities beyond the curated catalogue, for entity_catalog
@@ -243,7 +282,7 @@ def _run_locked(
     def finish(batch: Batch, submitted: list[Doc]) -> None:
         processed = batch.future.result() if batch.future is not None else ProcessedBatch()
         submitted.clear()  # Prefect keeps a task's arguments until the flow ends: let the documents go
-        rows, duplicates, quarantined = assemble_batch(batch, processed, seen, cache, order)
+        rows, duplicates, quarantined = assemble_batch(batch, processed, seen, cache, batch.order)
         auto_entities.add(rows["entities"])
         writer.write_all(rows)  # quotes without their cluster, filled in once all are staged
         writer.write("duplicates", duplicates)
@@ -263,16 +302,17 @@ def _run_locked(
         processed.quarantined.clear()
 
     try:
-        with _local_pool(pool_size) as pool:
+        with _local_pool(pool_size, batch_size) as pool:
             for sources_batch in _batches(sources, batch_size):
                 timer = time.perf_counter()
+                order = InputOrder(sources_batch)
                 # quote(): Prefect would walk every source and document looking for futures,
                 # about a quarter of a millisecond per document; these run here, never remotely.
                 ingested = ingest_batch(quote(sources_batch), max_bytes)
                 sources_batch.clear()  # Prefect keeps task arguments until the flow ends
                 ingested.stats["ms"] += round(1000 * (time.perf_counter() - timer))
                 fresh, copies = dedupe_exact_batch(quote(ingested.docs), seen)
-                batch = Batch(ingested.quarantined, [stub(d) for d in fresh], copies, {}, [], ingested.stats)
+                batch = Batch(ingested.quarantined, [stub(d) for d in fresh], copies, {}, [], ingested.stats, order)
                 todo = []
                 for doc in fresh:
                     article_id = cache.article_of(doc.source_path, doc.sha256) if cache else None
@@ -301,14 +341,15 @@ def _run_locked(
 
         writer.write("entity_catalog", auto_entities.catalog_rows())
         writer.close()
-        # The run-wide indexes grow with the corpus and are done with: empty them in place
-        # (Prefect keeps the list `discover` returned) before clustering and validation peak.
+        # Done with: empty the list in place (Prefect keeps what `discover` returned) and give
+        # the dedupe index's file back before clustering and validation peak.
         sources.clear()
-        order.clear()
         seen.clear()
+        runtime.release_free_memory()
         timer = time.perf_counter()
         with _forked_pool(1) if pool_size > 1 else nullcontext() as worker:  # the pool has exited by now
             quotes = cluster_staged_quotes_task(writer.path("quotes"), worker)
+        runtime.stop_fork_server()  # nothing more is forked: validation peaks without it
         stats["cluster-quotes"] = Counter(quotes=quotes, ms=round(1000 * (time.perf_counter() - timer)))
     except BaseException:
         writer.close()

@@ -125,11 +125,16 @@ class Batch:
     cached: dict[str, str]  # source_path -> article_id of the previous tables
     cached_quarantine: list[dict]
     stats: Counter
+    order: InputOrder | None = None  # sort key of the batch's own sources (rows sort within a batch)
     future: Any = None
 
 
 class InputOrder:
-    """Sort key of a source_path in input order (`feed.jsonl:3` sorts by file, then line)."""
+    """Sort key of a source_path in input order (`feed.jsonl:3` sorts by file, then line).
+
+    Built per batch from the batch's sources: rows are only ever sorted within their batch, and
+    an index over the whole corpus would grow with it.
+    """
 
     def __init__(self, sources: list[Source]):
         self.index = {s.rel: i for i, s in enumerate(sources)}

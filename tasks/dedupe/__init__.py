@@ -2,8 +2,9 @@
 
 Two checks, both exact: the same input bytes (`sha256`, right after ingest, so a copy is never
 extracted twice) and the same extracted body (`article_id`, after extract: the same article saved
-twice with different page furniture). The index of what was seen lives in the flow's process and
-spans batches, so the first copy in input order is the one kept, run after run.
+twice with different page furniture). The index of what was seen belongs to the flow's process
+(kept in a temporary SQLite file) and spans batches, so the first copy in input order is the one
+kept, run after run.
 """
 
 from __future__ import annotations
@@ -11,27 +12,30 @@ from __future__ import annotations
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from tasks.dedupe.index import DiskMap, temporary_database
 from tasks.records import Doc
 
 
 class SeenIndex:
     """What a run has kept so far: content hash or article ID -> (article_id, source_path).
 
-    A plain class, not a dataclass, on purpose: Prefect walks a task's dataclass arguments entry
-    by entry looking for futures, and this index grows with the corpus, so every batch would
-    pay for all the batches before it (at 100,000 documents, minutes of the flow's time).
+    On disk (`index.DiskMap`), so the flow's memory does not grow with the corpus. A plain class,
+    not a dataclass, on purpose: Prefect walks a task's dataclass arguments entry by entry
+    looking for futures.
     """
 
-    __slots__ = ("by_sha256", "by_article", "article_of_sha")
+    __slots__ = ("_db", "by_sha256", "by_article", "article_of_sha")
 
     def __init__(self) -> None:
-        self.by_sha256: dict[str, str] = {}  # sha256 -> source_path
-        self.by_article: dict[str, str] = {}  # article_id -> source_path
-        self.article_of_sha: dict[str, str] = {}  # sha256 -> article_id
+        self._db = temporary_database()
+        self.by_sha256 = DiskMap(self._db, "by_sha256")  # sha256 -> source_path
+        self.by_article = DiskMap(self._db, "by_article")  # article_id -> source_path
+        self.article_of_sha = DiskMap(self._db, "article_of_sha")  # sha256 -> article_id
 
     def clear(self) -> None:
-        for index in (self.by_sha256, self.by_article, self.article_of_sha):
-            index.clear()
+        """Forget everything and give the database's file back (the index stays usable)."""
+        self._db.close()
+        self.__init__()
 
 
 def drop_exact_duplicates(docs: list[Doc], seen: SeenIndex) -> tuple[list[Doc], list[Doc]]:
