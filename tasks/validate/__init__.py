@@ -401,6 +401,7 @@ def run_suites_on(
         )
     rows = {t: s.num_rows for t, s in sources.items()}
     refs = _references(sources, chunk_bytes)
+    release_unused_memory()  # reading and hashing the key columns left tens of MB in Arrow's pool
     params = expectation_parameters()
     data_source = context.data_sources.add_pandas("newsetl")
     # A named run: Data Docs list only results whose run has a name, and one name groups the tables.
