@@ -7,17 +7,28 @@ compromise") are too common to link long quotes together, so they join one clust
 only one whose quote has the same speaker.
 
 A run's quotes are streamed to the staged table as batches finish; clustering then reads back
-only the columns it needs and keeps compact state per quote (shingles as 64-bit hashes, LSH band
-keys as integers, speaker and article as small ints), never the rows nor MinHash objects, so
-its memory is a few hundred bytes per quote. The MinHash values are computed in bulk with numpy
-and are bit-for-bit datasketch's, so the LSH candidates, and the clusters, are the same.
+only the columns it needs, never the rows nor MinHash objects. In memory it keeps a few int32s
+per quote (shingle count, speaker, surname, article, ID rank, cluster links) and one int32 per
+shingle at a time: each quote's shingle ids while candidate pairs are compared, then each
+shingle's posting list (its quotes) while cuts are looked for. The rest goes to a temporary
+directory beside the quotes and is read back a piece at a time: the LSH band keys (25 x 8 bytes
+per quote) one band at a time, the shingle hashes with their positions (16 bytes per shingle)
+one hash range of QUOTES_PER_PARTITION quotes at a time, and the ids or the posting lists,
+whichever is not in memory. Measured at 405,637 quotes (5.3M shingles), clustering peaks about
+73 MiB above its process's base, and 27 MiB with 40,361 quotes: about 130 bytes per quote, where
+it was about 1 KB with all of that in memory. (In a process that has not imported pandas yet,
+pyarrow's first conversion imports it: 27 MiB more. The flow's processes have.) The MinHash
+values are computed in bulk with numpy and are bit-for-bit datasketch's, so the LSH candidates,
+and the clusters, are the same.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
+import tempfile
 import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Iterator
@@ -46,12 +57,15 @@ NUM_PERM = 128
 _SEGMENT_BREAK = re.compile(r"\[[^\]]*\]|…|\.\s*\.\s*\.|\(\s*\.\.\.\s*\)")
 _WORD = re.compile(r"\w+")
 
-# Columns clustering reads back from the staged quotes table (never the whole rows).
-CLUSTER_COLUMNS = ("article_id", "text", "text_normalized", "speaker", "speaker_entity_id")
+# Columns clustering reads back from the staged quotes table (never the whole rows), besides
+# quote_id and article_id, which it only ranks.
+CLUSTER_COLUMNS = ("text", "text_normalized", "speaker", "speaker_entity_id")
 ROWS_PER_READ = 8192
 MINHASH_STEP = 8192  # shingles permuted per numpy step: 8192 x 125 permutations x 4 bytes = 4 MB
-PAIR_STEP = 100_000  # candidate pairs whose Jaccard is computed per numpy step
-EXPANSION_STEP = 250_000  # (quote, sharing quote) entries per containment step, a few MB each array
+PAIR_STEP = 100_000  # candidate pairs listed per numpy step
+SHINGLE_STEP = 100_000  # shingles of the quotes compared per numpy step, under 1 MB each array
+EXPANSION_STEP = 100_000  # (quote, sharing quote) entries per containment step, under 1 MB each array
+QUOTES_PER_PARTITION = 10_000  # shingle hashes sorted at once: this many quotes' worth, ~5 MB
 
 
 def fold(text: str) -> str:
@@ -108,19 +122,43 @@ def _key_of(speaker_entity_id: Any, speaker: Any) -> str | None:
 
 
 class _UnionFind:
+    """Sets of quotes, merged an array of pairs at a time; a set's root is its smallest quote.
+
+    The sets do not depend on the order pairs are merged in. An int32 array rather than a list
+    of Python ints: 4 bytes per quote instead of about 36, and no Python loop per pair.
+    """
+
     def __init__(self, n: int):
-        self.parent = list(range(n))
+        self.parent = np.arange(n, dtype=np.int32)  # parent[i] <= i
 
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
+    def find(self, quotes: np.ndarray) -> np.ndarray:
+        roots = self.parent[quotes]
+        while True:
+            up = self.parent[roots]
+            if np.array_equal(up, roots):
+                break
+            self.parent[roots] = self.parent[up]  # halve the paths walked, for the next finds
+            roots = up
+        self.parent[quotes] = roots
+        return roots
 
-    def union(self, i: int, j: int) -> None:
-        ri, rj = self.find(i), self.find(j)
-        if ri != rj:
-            self.parent[max(ri, rj)] = min(ri, rj)
+    def union(self, left: np.ndarray, right: np.ndarray) -> None:
+        """Merge the set of left[k] with the set of right[k], for every k."""
+        while len(left):
+            a, b = self.find(left), self.find(right)
+            apart = a != b
+            left, right = np.maximum(a, b)[apart], np.minimum(a, b)[apart]
+            # each root goes under the smallest root it is paired with; the other pairs of that
+            # root are merged on the next round, from their new roots
+            np.minimum.at(self.parent, left, right)
+
+    def roots(self) -> np.ndarray:
+        """Every quote's root, jumping whole-array pointers (a few rounds, however deep)."""
+        while True:
+            up = self.parent[self.parent]
+            if np.array_equal(up, self.parent):
+                return up
+            self.parent = up
 
 
 # --- MinHash in bulk, bit-for-bit datasketch's ----------------------------------------------------
@@ -154,19 +192,26 @@ def minhash_values(hashes: np.ndarray, counts: np.ndarray) -> np.ndarray:
     empty); the low 32 bits are datasketch's `sha1_hash32`, so the values equal `MinHash.bulk`'s.
     """
     _bands, _rows, scheme, a, b = _lsh_setup()
-    out = np.empty((len(counts), len(a)), dtype=np.uint32 if scheme == "affine32" else np.uint64)
+    dtype = np.uint32 if scheme == "affine32" else np.uint64
+    out = np.empty((len(counts), len(a)), dtype=dtype)
+    # one buffer for every step: a new 4 MB array per step would be mapped and faulted in afresh
+    buffer = np.empty((min(MINHASH_STEP, len(hashes)), len(a)), dtype=dtype)
     ends = np.cumsum(counts)
     starts = ends - counts
     first = 0
     while first < len(counts):
         last = max(first + 1, int(np.searchsorted(ends, starts[first] + MINHASH_STEP, side="right")))
         lo, hi = starts[first], ends[last - 1]
+        permuted = buffer[: hi - lo] if hi - lo <= len(buffer) else np.empty((hi - lo, len(a)), dtype=dtype)
         low32 = hashes[lo:hi] & np.uint64(0xFFFFFFFF)
         if scheme == "affine32":
-            hv = _fmix32(low32.astype(np.uint32))[:, None]
-            permuted = hv * a + b
+            np.multiply(_fmix32(low32.astype(np.uint32))[:, None], a, out=permuted)
+            permuted += b
         else:
-            permuted = ((low32[:, None] * a + b) % np.uint64((1 << 61) - 1)) & np.uint64(0xFFFFFFFF)
+            np.multiply(low32[:, None], a, out=permuted)
+            permuted += b
+            permuted %= np.uint64((1 << 61) - 1)
+            permuted &= np.uint64(0xFFFFFFFF)
         out[first:last] = np.minimum.reduceat(permuted, starts[first:last] - lo, axis=0)
         first = last
     return out
@@ -189,6 +234,16 @@ def _shingle_hash(shingle: str) -> bytes:
     return hashlib.sha1(shingle.encode("utf-8")).digest()[:8]
 
 
+def _steps(work: np.ndarray, limit: int) -> Iterator[tuple[int, int]]:
+    """Consecutive slices [first, last) of `work` whose sum is at most `limit` (or of one item)."""
+    done = np.cumsum(work)
+    first = 0
+    while first < len(work):
+        last = max(first + 1, int(np.searchsorted(done, (done[first - 1] if first else 0) + limit, side="right")))
+        yield first, last
+        first = last
+
+
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Concatenated aranges [start, start + length) as one index array."""
     total = int(lengths.sum())
@@ -198,36 +253,59 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.repeat(starts.astype(np.int64) - before, lengths) + np.arange(total, dtype=np.int64)
 
 
-# --- compact per-quote state -------------------------------------------------------------------
+# --- compact per-quote state, the rest spilled -------------------------------------------------
+
+_SPILLED = np.dtype([("hash", "<u8"), ("position", "<i8")])  # a shingle, and its row among all quotes' shingles
+
+
+def _partition(hashes: np.ndarray, partitions: int) -> np.ndarray:
+    """Hash range (0 to partitions - 1) of each hash: the ranges follow each other in hash order."""
+    return ((hashes >> np.uint64(32)) * np.uint64(partitions)) >> np.uint64(32)
+
+
+def partitions_for(quotes: int) -> int:
+    """Hash ranges to sort the shingles in: one per QUOTES_PER_PARTITION quotes."""
+    return max(1, math.ceil(quotes / QUOTES_PER_PARTITION))
 
 
 class QuoteSketches:
     """What clustering keeps per quote, filled batch by batch: never the texts nor the rows.
 
-    Shingles are 64-bit hashes (exact sets for Jaccard and containment), LSH bands are 64-bit keys,
-    speaker, surname and article are small ints. Only fragments (under three shingles, with a
-    speaker) keep their folded words, for finding the quote they were cut from.
+    Shingle count, speaker and surname are small ints per quote. The shingles (64-bit hashes:
+    exact sets for Jaccard and containment) and the LSH band keys would be most of the memory,
+    so they go to files in a temporary directory (in `spill_beside`; removed when the `with`
+    block ends): the hashes with their positions split by hash range into `partitions` files,
+    each band's keys in a file of its own, so that each is read back alone. Only fragments (under
+    three shingles, with a speaker) keep their folded words, for finding the quote they were cut
+    from.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, spill_beside: Path | None = None, partitions: int = 1) -> None:
+        self._spill = tempfile.TemporaryDirectory(prefix=".clustering-", dir=spill_beside)
+        self.spill = self._spill.name
+        self.partitions = partitions
         self.n = 0
-        self._hashes: list[np.ndarray] = []
-        self._band_keys: list[np.ndarray] = []
-        self._indexed: list[np.ndarray] = []
+        self.shingles = 0  # shingles spilled so far
         self.counts = array("i")  # shingles per quote
         self.folded_len = array("i")
         self.key = array("i")  # speaker key, -1 when unknown
         self.surname = array("i")  # last word of the speaker's name, -1 when none
-        self.article = array("i")
+        self.indexed = array("i")  # quotes with band keys (MIN_SHINGLES or more), in the band files' order
         self.fragments: dict[int, str] = {}  # quote -> folded words of a fragment with a speaker
         self._keys: dict[str, int] = {}
         self._surnames: dict[str, int] = {}
-        self._articles: dict[Any, int] = {}
 
-    def add(self, texts: Iterable[str], speaker_entity_ids: Iterable[Any], speakers: Iterable[Any], articles: Iterable[Any]) -> None:
+    def __enter__(self) -> QuoteSketches:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._spill.cleanup()
+
+    def add(self, texts: Iterable[str], speaker_entity_ids: Iterable[Any], speakers: Iterable[Any]) -> None:
         shingle_hashes = bytearray()
         counts = array("i")
-        for text, eid, speaker, article in zip(texts, speaker_entity_ids, speakers, articles, strict=True):
+        first = self.n
+        for text, eid, speaker in zip(texts, speaker_entity_ids, speakers, strict=True):
             segs = segments(text)
             sh = _shingles_of(segs)
             folded = " ".join(w for seg in segs for w in seg)
@@ -238,89 +316,170 @@ class QuoteSketches:
             self.folded_len.append(len(folded))
             self.key.append(-1 if key is None else self._keys.setdefault(key, len(self._keys)))
             self.surname.append(self._surnames.setdefault(surname[0], len(self._surnames)) if surname else -1)
-            self.article.append(self._articles.setdefault(article, len(self._articles)))
             if len(sh) < MIN_SHINGLES and folded and key is not None:
                 self.fragments[self.n] = folded
             self.n += 1
+        self.counts.extend(counts)
         hashes = np.frombuffer(bytes(shingle_hashes), dtype="<u8").astype(np.uint64)
         counts_np = np.frombuffer(counts, dtype=np.int32).astype(np.int64)
         indexed = counts_np >= MIN_SHINGLES
-        keep = np.repeat(indexed, counts_np)
         if indexed.any():
-            self._band_keys.append(band_keys(minhash_values(hashes[keep], counts_np[indexed])))
-            self._indexed.append(np.flatnonzero(indexed) + (self.n - len(counts_np)))
-        self._hashes.append(hashes)
-        self.counts.extend(counts)
+            keys = band_keys(minhash_values(hashes[np.repeat(indexed, counts_np)], counts_np[indexed]))
+            for band in range(keys.shape[1]):
+                self._append(f"band-{band}", keys[:, band])
+            self.indexed.frombytes((np.flatnonzero(indexed) + first).astype(np.int32).tobytes())
+        rows = np.empty(len(hashes), dtype=_SPILLED)
+        rows["hash"] = hashes
+        rows["position"] = np.arange(self.shingles, self.shingles + len(hashes))
+        part = _partition(hashes, self.partitions)
+        order = np.argsort(part, kind="stable")  # positions stay increasing within each file
+        rows, bounds = rows[order], np.searchsorted(part[order], np.arange(self.partitions + 1, dtype=np.uint64))
+        for p in np.flatnonzero(np.diff(bounds)).tolist():
+            self._append(f"shingles-{p}", rows[bounds[p] : bounds[p + 1]])
+        self.shingles += len(hashes)
+
+    def band_columns(self) -> Iterator[np.ndarray]:
+        """Each LSH band's keys for the quotes of `indexed`, one band at a time."""
+        bands, *_ = _lsh_setup()
+        for band in range(bands):
+            yield self._read(f"band-{band}", np.uint64)
+
+    def shingle_ranges(self) -> Iterator[np.ndarray]:
+        """The spilled (hash, position) rows, one hash range at a time, in hash order."""
+        for p in range(self.partitions):
+            yield self._read(f"shingles-{p}", _SPILLED)
+
+    def _append(self, name: str, values: np.ndarray) -> None:
+        with open(os.path.join(self.spill, name), "ab") as f:
+            f.write(values.tobytes())
+
+    def _read(self, name: str, dtype: Any) -> np.ndarray:
+        path = os.path.join(self.spill, name)
+        return np.fromfile(path, dtype=dtype) if os.path.exists(path) else np.zeros(0, dtype=dtype)
 
 
 class _Shingles:
-    """Every quote's shingles as dense ids, and the posting list (quotes) of every shingle."""
+    """Every quote's shingles as dense ids (in hash order), and the posting list (quotes) of each.
 
-    def __init__(self, hash_chunks: list[np.ndarray], counts: np.ndarray):
-        hashes = np.concatenate(hash_chunks) if hash_chunks else np.zeros(0, dtype=np.uint64)
-        hash_chunks.clear()
+    Built one hash range at a time: the ranges follow each other in hash order, so a range's ids
+    continue the previous range's and its posting lists follow theirs, as one sort of all the
+    hashes would give. A range's rows were spilled in position order and are sorted stably, so
+    each posting list is in quote order.
+
+    Of the two int32s per shingle (`id` in quote order, `posting` in id order) only one is in
+    memory at a time. Comparing candidate pairs needs any quote's ids, so `id` is in memory while
+    the posting lists wait on disk (in `spill`). Containment walks the quotes in order and needs
+    any id's posting list: after `walk_in_order` the posting lists are in memory and the ids are
+    read from disk a block of quotes at a time. Where each posting list starts, and its size,
+    stay in memory.
+    """
+
+    def __init__(self, ranges: Iterable[np.ndarray], counts: np.ndarray, spill: str):
         self.counts = counts
-        self.offsets = np.cumsum(counts) - counts
-        order = np.argsort(hashes, kind="stable")
-        ordered = hashes[order]
-        del hashes
-        first = np.ones(len(ordered), dtype=bool)
-        first[1:] = ordered[1:] != ordered[:-1]
-        del ordered
-        self.id = np.empty(len(order), dtype=np.int32)
-        self.id[order] = np.cumsum(first, dtype=np.int64) - 1
-        self.posting_start = np.flatnonzero(first)
-        self.posting_size = np.diff(np.append(self.posting_start, len(order))).astype(np.int32)
-        quote_of = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
-        self.posting = quote_of[order]  # stable sort: each posting list in quote order
-        self.ids_total = len(self.posting_start)
+        ends = np.cumsum(counts, dtype=np.int64)
+        total = int(ends[-1]) if len(ends) else 0
+        index = np.int32 if total < 2**31 else np.int64
+        self.offsets = (ends - counts).astype(index)
+        self._ids_file, self._posting_file = os.path.join(spill, "ids"), os.path.join(spill, "posting")
+        self.id: np.ndarray | None = np.empty(total, dtype=np.int32)
+        self.posting: np.ndarray | None = None
+        starts, sizes = [], []
+        done = ids = 0
+        with open(self._posting_file, "wb") as posting:
+            for rows in ranges:
+                order = np.argsort(rows["hash"], kind="stable")
+                hashes = rows["hash"][order]
+                first = np.ones(len(order), dtype=bool)
+                first[1:] = hashes[1:] != hashes[:-1]
+                del hashes
+                positions = rows["position"][order]
+                del rows, order
+                self.id[positions] = np.cumsum(first, dtype=np.int32) + (ids - 1)
+                posting.write(np.searchsorted(ends, positions, side="right").astype(np.int32).tobytes())  # their quotes
+                start = np.flatnonzero(first)
+                starts.append((start + done).astype(index))
+                sizes.append(np.diff(start, append=len(first)).astype(np.int32))
+                done += len(positions)
+                ids += len(start)
+        self.posting_start = np.concatenate(starts) if starts else np.zeros(0, dtype=index)
+        self.posting_size = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int32)
+        self.ids_total = ids
+
+    def walk_in_order(self) -> None:
+        """Ids to disk, posting lists to memory: from now on `of` takes quotes in increasing order.
+
+        The posting lists are read into the ids' array: one buffer throughout, which also goes back
+        to the system at the end (freed and allocated again, it would stay in the heap).
+        """
+        self.id.tofile(self._ids_file)
+        self.posting, self.id = self.id, None
+        with open(self._posting_file, "rb") as f:
+            if f.readinto(self.posting) != self.posting.nbytes:
+                raise OSError(f"short read of {self._posting_file}")
 
     def of(self, quotes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Shingle ids of `quotes`, concatenated, and the position (in `quotes`) each belongs to."""
         lengths = self.counts[quotes]
-        return self.id[_ranges(self.offsets[quotes], lengths)], np.repeat(np.arange(len(quotes)), lengths)
+        rows = _ranges(self.offsets[quotes], lengths)
+        if self.id is not None:
+            ids = self.id[rows]
+        elif len(rows):  # quotes in increasing order: read the rows from their first to their last
+            first, last = int(rows[0]), int(rows[-1])
+            ids = np.fromfile(self._ids_file, dtype=np.int32, count=last + 1 - first, offset=4 * first)[rows - first]
+        else:
+            ids = np.zeros(0, dtype=np.int32)
+        return ids, np.repeat(np.arange(len(quotes)), lengths)
+
+    def sums(self, values: np.ndarray, quotes: np.ndarray) -> np.ndarray:
+        """For each quote of `quotes`, the sum of `values` (one per shingle id) over its shingles."""
+        out = np.empty(len(quotes), dtype=np.int64)
+        for first, last in _steps(self.counts[quotes], SHINGLE_STEP):
+            ids, owner = self.of(quotes[first:last])
+            out[first:last] = np.bincount(owner, weights=values[ids], minlength=last - first)
+        return out
 
 
-def _candidate_pairs(bands: np.ndarray, quotes: np.ndarray, n: int) -> np.ndarray:
-    """Pairs (i * n + j, i < j) of quotes sharing an LSH band: what MinHashLSH.query returns."""
-    pairs = np.zeros(0, dtype=np.int64)
-    for band in range(bands.shape[1]):
-        order = np.argsort(bands[:, band], kind="stable")
-        keys = bands[order, band]
+def _candidate_pairs(columns: Iterable[np.ndarray], quotes: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Pairs of quotes sharing an LSH band (what MinHashLSH.query returns), a band at a time.
+
+    `columns` gives each band's key for each of `quotes`; pairs come about PAIR_STEP at a time,
+    as (left, right) arrays, and a pair sharing several bands comes once per band.
+    """
+    for keys in columns:
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
         same_as_next = keys[1:] == keys[:-1]
-        if not same_as_next.any():
+        in_run = np.concatenate([[False], same_as_next]) | np.concatenate([same_as_next, [False]])
+        members, keys = quotes[order[in_run]], keys[in_run]  # only quotes whose key another shares
+        del order, in_run, same_as_next
+        if not len(keys):
             continue
-        run_id = np.concatenate([[0], np.cumsum(~same_as_next)])
-        run_end = np.searchsorted(run_id, run_id, side="right")
-        positions = np.arange(len(keys))
-        partners = run_end - positions - 1
-        left = np.repeat(positions, partners)
-        right = _ranges(positions + 1, partners)
-        a, b = quotes[order[left]].astype(np.int64), quotes[order[right]].astype(np.int64)
-        pairs = np.union1d(pairs, np.minimum(a, b) * n + np.maximum(a, b))
-    return pairs
+        run_id = np.cumsum(np.concatenate([[0], keys[1:] != keys[:-1]]))
+        partners = np.searchsorted(run_id, run_id, side="right") - np.arange(len(keys)) - 1  # later in the run
+        for first, last in _steps(partners, PAIR_STEP):
+            lengths = partners[first:last]
+            yield np.repeat(members[first:last], lengths), members[_ranges(np.arange(first + 1, last + 1), lengths)]
 
 
 def _shared_counts(shingles: _Shingles, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Number of shingles each pair (left[k], right[k]) has in common."""
-    ids_l, pair_l = shingles.of(left)
-    ids_r, pair_r = shingles.of(right)
-    codes = np.sort(np.concatenate([pair_l * shingles.ids_total + ids_l, pair_r * shingles.ids_total + ids_r]))
-    twice = codes[1:][codes[1:] == codes[:-1]]
-    return np.bincount(twice // shingles.ids_total, minlength=len(left))
+    out = np.empty(len(left), dtype=np.int64)
+    for first, last in _steps(shingles.counts[left] + shingles.counts[right], SHINGLE_STEP):
+        ids_l, pair_l = shingles.of(left[first:last])
+        ids_r, pair_r = shingles.of(right[first:last])
+        codes = np.sort(np.concatenate([pair_l * shingles.ids_total + ids_l, pair_r * shingles.ids_total + ids_r]))
+        twice = codes[1:][codes[1:] == codes[:-1]]
+        out[first:last] = np.bincount(twice // shingles.ids_total, minlength=last - first)
+    return out
 
 
 def _containments(shingles: _Shingles, quotes: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """(i, j, share) for every quote i of `quotes` and every j != i with at least as many shingles
     holding at least CONTAINMENT of i's shingles, counting shingles of at most MAX_POSTING quotes."""
     counts = shingles.counts
-    useful = shingles.posting_size <= MAX_POSTING
-    sizes = np.where(useful, shingles.posting_size, 0)
-    expansion = np.concatenate([[0], np.cumsum(sizes[shingles.id], dtype=np.int64)])
-    work = np.cumsum(expansion[shingles.offsets[quotes] + counts[quotes]] - expansion[shingles.offsets[quotes]])
-    first = 0
-    while first < len(quotes):
-        last = max(first + 1, int(np.searchsorted(work, (work[first - 1] if first else 0) + EXPANSION_STEP, side="right")))
+    useful = (shingles.posting_size <= MAX_POSTING) & (shingles.posting_size > 1)  # a shingle of one quote finds no other
+    work = shingles.sums(np.where(useful, shingles.posting_size, 0), quotes)  # posting entries per quote
+    for first, last in _steps(work, EXPANSION_STEP):
         block = quotes[first:last]
         ids, owner = shingles.of(block)
         kept = useful[ids]
@@ -334,30 +493,28 @@ def _containments(shingles: _Shingles, quotes: np.ndarray) -> Iterator[tuple[np.
         share = shared / counts[i]
         hit = share >= CONTAINMENT
         yield i[hit], j[hit], share[hit]
-        first = last
 
 
-def _ranks(quote_ids: list[str]) -> np.ndarray:
-    """Each quote ID's place in sorted order (equal IDs, equal places)."""
-    places = {qid: k for k, qid in enumerate(sorted(set(quote_ids)))}
-    return np.array([places[q] for q in quote_ids], dtype=np.int64)
+def _ranks(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Each value's place in sorted order (equal values, equal places), as int32."""
+    return pc.rank(values, sort_keys="ascending", tiebreaker="dense").to_numpy().astype(np.int32)
 
 
 def cluster_sketches(
-    sketches: QuoteSketches, rank: np.ndarray, reread: Callable[[], Iterator[tuple[int, str]]]
+    sketches: QuoteSketches, rank: np.ndarray, articles: np.ndarray, reread: Callable[[], Iterator[tuple[int, str]]]
 ) -> np.ndarray:
     """For each quote, the quote whose ID is its cluster's (the smallest ID among its reports).
 
-    `rank` orders the quote IDs; `reread` yields (quote, text) again, for the quotes whose speaker
-    said a fragment (their text is read a second time instead of being kept).
+    `rank` orders the quote IDs and `articles` numbers the quotes' articles (equal articles, equal
+    numbers); `reread` yields (quote, text) again, for the quotes whose speaker said a fragment
+    (their text is read a second time instead of being kept).
     """
     n = sketches.n
-    counts = np.frombuffer(sketches.counts, dtype=np.int32).astype(np.int64)
+    counts = np.frombuffer(sketches.counts, dtype=np.int32)
     folded_len = np.frombuffer(sketches.folded_len, dtype=np.int32)
     keys = np.frombuffer(sketches.key, dtype=np.int32)
     surnames = np.frombuffer(sketches.surname, dtype=np.int32)
-    articles = np.frombuffer(sketches.article, dtype=np.int32)
-    shingles = _Shingles(sketches._hashes, counts)
+    shingles = _Shingles(sketches.shingle_ranges(), counts, sketches.spill)
 
     def compatible(i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Same speaker, or one unknown; an entity ID on one side only still matches the surname."""
@@ -366,20 +523,20 @@ def cluster_sketches(
 
     uf = _UnionFind(n)
 
-    # 1. Similar reports (Jaccard) among the LSH candidates.
-    if sketches._indexed:
-        pairs = _candidate_pairs(np.concatenate(sketches._band_keys), np.concatenate(sketches._indexed), n)
-        for lo in range(0, len(pairs), PAIR_STEP):
-            step = pairs[lo : lo + PAIR_STEP]
-            i, j = step // n, step % n
-            shared = _shared_counts(shingles, i, j)
-            similar = (shared / (counts[i] + counts[j] - shared) >= JACCARD) & compatible(i, j)
-            for a, b in zip(i[similar].tolist(), j[similar].tolist()):
-                uf.union(a, b)
+    # 1. Similar reports (Jaccard) among the LSH candidates. A pair already in one set has nothing
+    #    to add, so it is not compared again (pairs come once per band they share).
+    for i, j in _candidate_pairs(sketches.band_columns(), np.frombuffer(sketches.indexed, dtype=np.int32)):
+        ok = compatible(i, j)
+        i, j = i[ok], j[ok]
+        ok = uf.find(i) != uf.find(j)
+        i, j = i[ok], j[ok]
+        shared = _shared_counts(shingles, i, j)
+        similar = shared / (counts[i] + counts[j] - shared) >= JACCARD
+        uf.union(i[similar], j[similar])
     # the same short fragment reported twice, by the same speaker
     same_fragment: dict[tuple[str, int], int] = {}
-    for i, folded in sketches.fragments.items():
-        uf.union(same_fragment.setdefault((folded, int(keys[i])), i), i)
+    first_said = [same_fragment.setdefault((folded, int(keys[i])), i) for i, folded in sketches.fragments.items()]
+    uf.union(np.array(list(sketches.fragments), dtype=np.int64), np.array(first_said, dtype=np.int64))
 
     # 2. Long cuts: most of a long quote's shingles inside a longer report is the same utterance.
     # 3. Short cuts and fragments join one host, never two: a phrase common to two utterances
@@ -392,27 +549,30 @@ def cluster_sketches(
         if i not in best or candidate < best[i]:
             best[i] = candidate
 
-    for i, j, share in _containments(shingles, np.flatnonzero(counts >= MIN_SHINGLES)):
+    shingles.walk_in_order()
+    for i, j, share in _containments(shingles, np.flatnonzero(counts >= MIN_SHINGLES).astype(np.int32)):
         ok = compatible(i, j)
-        for a, b, s, long in zip(i[ok].tolist(), j[ok].tolist(), share[ok].tolist(), (counts[i[ok]] >= LONG_SHINGLES).tolist()):
-            if long:
-                uf.union(a, b)
-            else:
-                offer(a, b, s)
+        i, j, share = i[ok], j[ok], share[ok]
+        long = counts[i] >= LONG_SHINGLES
+        uf.union(i[long], j[long])
+        for a, b, s in zip(i[~long].tolist(), j[~long].tolist(), share[~long].tolist()):
+            offer(a, b, s)
+    del shingles
     if sketches.fragments:
         _find_fragment_hosts(sketches, keys, folded_len, articles, reread, offer)
     attach = {i: key[-1] for i, key in best.items()}
 
-    roots = np.array([uf.find(i) for i in range(n)], dtype=np.int64)
+    roots = uf.roots()
     by_root = np.lexsort((rank, roots))  # each cluster's quotes together, smallest ID first
-    starts = np.flatnonzero(np.concatenate([[True], roots[by_root][1:] != roots[by_root][:-1]]))
-    ends = np.append(starts[1:], n)
-    first_of_root = dict(zip(roots[by_root[starts]].tolist(), zip(starts.tolist(), ends.tolist())))
+    sorted_roots = roots[by_root]
+    starts = np.flatnonzero(np.concatenate([[True], sorted_roots[1:] != sorted_roots[:-1]]))
     cluster_of = np.empty(n, dtype=np.int64)
-    cluster_of[by_root] = np.repeat(by_root[starts], ends - starts)
+    cluster_of[by_root] = np.repeat(by_root[starts], np.diff(starts, append=n))
     # longest first, so a host that is itself attached has its final id when its guests read it
-    for i in sorted(attach, key=lambda k: (-int(folded_len[k]), k)):
-        lo, hi = first_of_root[int(roots[i])]
+    guests = sorted(attach, key=lambda k: (-int(folded_len[k]), k))
+    lows = np.searchsorted(sorted_roots, roots[guests], side="left").tolist()
+    highs = np.searchsorted(sorted_roots, roots[guests], side="right").tolist()
+    for i, lo, hi in zip(guests, lows, highs):
         group = by_root[lo:hi]
         if is_short[group].all():  # a fragment (or the same fragment twice)
             cluster_of[group] = cluster_of[attach[i]]
@@ -456,24 +616,51 @@ def _quote_text(text_normalized: Any, text: Any) -> str:
     return str(text_normalized or text or "")
 
 
-def cluster_quotes(rows: list[dict[str, Any]]) -> None:
-    """Set `quote_cluster_id` on every row: the smallest quote_id among reports of the utterance."""
+def cluster_quotes(rows: list[dict[str, Any]], partitions: int | None = None) -> None:
+    """Set `quote_cluster_id` on every row: the smallest quote_id among reports of the utterance.
+
+    `partitions`: hash ranges the shingles are sorted in (default `partitions_for`); it bounds
+    memory and never changes the clusters.
+    """
     if not rows:
         return
     texts = [_quote_text(r.get("text_normalized"), r.get("text")) for r in rows]
-    sketches = QuoteSketches()
-    sketches.add(texts, [r.get("speaker_entity_id") for r in rows], [r.get("speaker") for r in rows], [r.get("article_id") for r in rows])
     quote_ids = [str(r.get("quote_id")) for r in rows]
-    cluster_of = cluster_sketches(sketches, _ranks(quote_ids), lambda: iter(enumerate(texts)))
+    with QuoteSketches(None, partitions or partitions_for(len(rows))) as sketches:
+        sketches.add(texts, [r.get("speaker_entity_id") for r in rows], [r.get("speaker") for r in rows])
+        cluster_of = cluster_sketches(
+            sketches,
+            _ranks(pa.array(quote_ids, type=pa.string())),
+            _ranks(pa.array([r.get("article_id") for r in rows], type=pa.string())),
+            lambda: iter(enumerate(texts)),
+        )
     for r, c in zip(rows, cluster_of.tolist()):
         r["quote_cluster_id"] = quote_ids[c]
 
 
-def cluster_staged_quotes(path: Path) -> int:
+def _batches(source: pq.ParquetFile, columns: list[str]) -> Iterator[pa.RecordBatch]:
+    """The table's `columns`, ROWS_PER_READ rows at most at a time, one row group after another.
+
+    A reader per row group: one reader over the whole file keeps growing read-ahead buffers
+    (about 70 MiB of the process at 400k quotes, against 13 MiB this way).
+    """
+    for group in range(source.num_row_groups):
+        yield from source.iter_batches(batch_size=ROWS_PER_READ, row_groups=[group], columns=columns, use_threads=False)
+
+
+def _release_arrow_memory() -> None:
+    """Give back what arrow's allocator has freed but keeps for its next reads (about 5 MiB each
+    time at 400k quotes): numpy, not arrow, allocates most of what comes next."""
+    pa.default_memory_pool().release_unused()
+
+
+def cluster_staged_quotes(path: Path, partitions: int | None = None) -> int:
     """Fill `quote_cluster_id` in a staged quotes table; returns the number of quotes.
 
-    Reads back only the columns clustering needs, then rewrites the file row group by row group
-    beside itself and renames it over the original, so a failure leaves the staged file whole.
+    Reads back only the columns clustering needs, spilling the bulky part of its state to a
+    temporary directory beside the table (see QuoteSketches); then rewrites the file row group
+    by row group beside itself and renames it over the original, so a failure leaves the staged
+    file whole. `partitions` is as for `cluster_quotes`.
     """
     path = Path(path)
     source = pq.ParquetFile(path)
@@ -483,27 +670,27 @@ def cluster_staged_quotes(path: Path) -> int:
 
     def texts() -> Iterator[tuple[int, str]]:
         j = 0
-        for batch in source.iter_batches(batch_size=ROWS_PER_READ, columns=["text_normalized", "text"]):
+        for batch in _batches(source, ["text_normalized", "text"]):
             for text_normalized, text in zip(*(batch.column(c).to_pylist() for c in ("text_normalized", "text"))):
                 yield j, _quote_text(text_normalized, text)
                 j += 1
 
-    sketches = QuoteSketches()
-    ids: list[pa.Array] = []
-    for batch in source.iter_batches(batch_size=ROWS_PER_READ, columns=[*CLUSTER_COLUMNS, "quote_id"]):
-        ids.append(batch.column("quote_id"))
-        columns = {c: batch.column(c).to_pylist() for c in CLUSTER_COLUMNS}
-        sketches.add(
-            [_quote_text(tn, t) for tn, t in zip(columns["text_normalized"], columns["text"])],
-            columns["speaker_entity_id"],
-            columns["speaker"],
-            columns["article_id"],
-        )
-    quote_ids = pa.chunked_array(ids, type=source.schema_arrow.field("quote_id").type).combine_chunks()
-    rank = pc.rank(quote_ids, sort_keys="ascending", tiebreaker="dense").to_numpy().astype(np.int64)
-    cluster_of = cluster_sketches(sketches, rank, texts)
-    del sketches
+    rank, articles = (_ranks(pa.chunked_array([b.column(0) for b in _batches(source, [c])])) for c in ("quote_id", "article_id"))
+    with QuoteSketches(path.parent, partitions or partitions_for(n)) as sketches:
+        for batch in _batches(source, list(CLUSTER_COLUMNS)):
+            columns = {c: batch.column(c).to_pylist() for c in CLUSTER_COLUMNS}
+            sketches.add(
+                [_quote_text(tn, t) for tn, t in zip(columns["text_normalized"], columns["text"])],
+                columns["speaker_entity_id"],
+                columns["speaker"],
+            )
+        del batch, columns
+        _release_arrow_memory()
+        cluster_of = cluster_sketches(sketches, rank, articles, texts)
+    del sketches, rank, articles
 
+    ids = pa.chunked_array([b.column(0) for b in _batches(source, ["quote_id"])]).combine_chunks()  # read again, now
+    _release_arrow_memory()
     rewritten = path.with_name(f".{path.name}.clustered")
     column = source.schema_arrow.get_field_index("quote_cluster_id")
     field = source.schema_arrow.field(column)
@@ -513,9 +700,8 @@ def cluster_staged_quotes(path: Path) -> int:
         ) as writer:
             done = 0
             for group in range(source.num_row_groups):
-                table = source.read_row_group(group)
-                ids = quote_ids.take(pa.array(cluster_of[done : done + table.num_rows]))
-                writer.write_table(table.set_column(column, field, ids))
+                table = source.read_row_group(group, use_threads=False)
+                writer.write_table(table.set_column(column, field, ids.take(pa.array(cluster_of[done : done + table.num_rows]))))
                 done += table.num_rows
         source.close()
         os.replace(rewritten, path)
