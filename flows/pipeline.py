@@ -263,7 +263,8 @@ def _run_locked(
     )
     previous = read_manifest(output) or {}
     if incremental and previous.get("fingerprint") == fingerprint:
-        runtime.stop_fork_server()
+        # The fork server (started above, so that it boots while the inputs are hashed) is left
+        # up: stopping it would wait for its imports to finish, seconds a no-op must not cost.
         return _unchanged(summary, previous)
 
     import_in_background()  # validation's library loads while the batches run, not after them

@@ -263,7 +263,7 @@ def _partition(hashes: np.ndarray, partitions: int) -> np.ndarray:
     return ((hashes >> np.uint64(32)) * np.uint64(partitions)) >> np.uint64(32)
 
 
-def partitions_for(quotes: int) -> int:
+def _partitions_for(quotes: int) -> int:
     """Hash ranges to sort the shingles in: one per QUOTES_PER_PARTITION quotes."""
     return max(1, math.ceil(quotes / QUOTES_PER_PARTITION))
 
@@ -619,14 +619,14 @@ def _quote_text(text_normalized: Any, text: Any) -> str:
 def cluster_quotes(rows: list[dict[str, Any]], partitions: int | None = None) -> None:
     """Set `quote_cluster_id` on every row: the smallest quote_id among reports of the utterance.
 
-    `partitions`: hash ranges the shingles are sorted in (default `partitions_for`); it bounds
-    memory and never changes the clusters.
+    `partitions`: hash ranges the shingles are sorted in (default one per QUOTES_PER_PARTITION
+    quotes); it bounds memory and never changes the clusters.
     """
     if not rows:
         return
     texts = [_quote_text(r.get("text_normalized"), r.get("text")) for r in rows]
     quote_ids = [str(r.get("quote_id")) for r in rows]
-    with QuoteSketches(None, partitions or partitions_for(len(rows))) as sketches:
+    with QuoteSketches(None, partitions or _partitions_for(len(rows))) as sketches:
         sketches.add(texts, [r.get("speaker_entity_id") for r in rows], [r.get("speaker") for r in rows])
         cluster_of = cluster_sketches(
             sketches,
@@ -646,6 +646,10 @@ def _batches(source: pq.ParquetFile, columns: list[str]) -> Iterator[pa.RecordBa
     """
     for group in range(source.num_row_groups):
         yield from source.iter_batches(batch_size=ROWS_PER_READ, row_groups=[group], columns=columns, use_threads=False)
+
+
+def _column(source: pq.ParquetFile, name: str) -> pa.ChunkedArray:
+    return pa.chunked_array([batch.column(0) for batch in _batches(source, [name])])
 
 
 def _release_arrow_memory() -> None:
@@ -675,8 +679,8 @@ def cluster_staged_quotes(path: Path, partitions: int | None = None) -> int:
                 yield j, _quote_text(text_normalized, text)
                 j += 1
 
-    rank, articles = (_ranks(pa.chunked_array([b.column(0) for b in _batches(source, [c])])) for c in ("quote_id", "article_id"))
-    with QuoteSketches(path.parent, partitions or partitions_for(n)) as sketches:
+    rank, articles = _ranks(_column(source, "quote_id")), _ranks(_column(source, "article_id"))
+    with QuoteSketches(path.parent, partitions or _partitions_for(n)) as sketches:
         for batch in _batches(source, list(CLUSTER_COLUMNS)):
             columns = {c: batch.column(c).to_pylist() for c in CLUSTER_COLUMNS}
             sketches.add(
@@ -689,7 +693,7 @@ def cluster_staged_quotes(path: Path, partitions: int | None = None) -> int:
         cluster_of = cluster_sketches(sketches, rank, articles, texts)
     del sketches, rank, articles
 
-    ids = pa.chunked_array([b.column(0) for b in _batches(source, ["quote_id"])]).combine_chunks()  # read again, now
+    ids = _column(source, "quote_id").combine_chunks()  # read again: not held while clustering
     _release_arrow_memory()
     rewritten = path.with_name(f".{path.name}.clustered")
     column = source.schema_arrow.get_field_index("quote_cluster_id")
