@@ -43,6 +43,10 @@ class ProcessedBatch:
 
 def process_docs(docs: list[Doc], lexicon_version: str | None) -> ProcessedBatch:
     """extract -> normalise -> entities -> quotes -> row checks over one batch, as plain calls."""
+    if not _warmed:
+        # Each document has a time limit; loading every stage's data (a second or more on a busy
+        # machine) must not count against whichever document happens to come first.
+        warm_up()
     out = ProcessedBatch()
     started = time.process_time()
     extracted = extract_batch.fn(docs)
@@ -71,13 +75,20 @@ _WARM_UP_TEXT = (
 )
 
 
+_warmed = False  # whether this process has run `warm_up`
+
+
 def warm_up() -> ProcessedBatch:
     """Load every stage's patterns, lexicons, catalogue and language model now, by running the
     chain over one short document in each format.
 
     The pool's fork server calls this once, so each worker forked from it starts with all of it
     in memory (shared, copy-on-write) instead of spending a second of its own on the first batch.
+    A process that was not forked from it (a run on one worker, a Dask worker) runs it before
+    its first batch.
     """
+    global _warmed
+    _warmed = True
     html = "<html><head><title>Kyiv talks resume</title></head><body><article>" + "".join(
         f"<p>{line}</p>" for line in _WARM_UP_TEXT.splitlines() if line
     ) + "</article></body></html>"

@@ -60,3 +60,33 @@ def test_a_batch_is_one_value_to_prefect():
     visited = []
     visit_collection(batch, lambda x: visited.append(x), return_data=False)
     assert visited == [batch]
+
+
+def test_loading_the_stages_is_not_charged_to_the_first_document():
+    """A process not forked from the warmed-up fork server (one worker, a Dask worker) loads
+    every stage's data on its first batch; the per-document time limit must not count that.
+
+    A fresh interpreter, a limit far above what one article takes but below the loading.
+    """
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    seed = sorted((root / "seeds").glob("*.txt"))[0]
+    code = (
+        "import json, sys\n"
+        "from tasks.chain import process_docs\n"
+        "from tasks.records import Doc\n"
+        "doc = Doc(source_path='first.txt', source_format='text', raw=open(sys.argv[1], encoding='utf-8').read())\n"
+        "out = process_docs([doc], None)\n"
+        "print(json.dumps({'finished': sorted(out.finished), "
+        "'quarantined': [r['reason'] for rows in out.quarantined.values() for r in rows]}))\n"
+    )
+    env = {**os.environ, "NEWSETL_DOC_TIME_LIMIT": "0.4", "PYTHONPATH": str(root)}
+    proc = subprocess.run([sys.executable, "-c", code, str(seed)], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result == {"finished": ["first.txt"], "quarantined": []}
