@@ -94,3 +94,24 @@ def test_duckdb_reads_every_table(seeds_run):
     assert {"quote_id", "article_id", "text", "text_normalized", "speaker", "speaker_entity_id", "start", "end"} <= cols
     for table in ("entities", "quarantine"):
         con.execute(f"select * from read_parquet('{out / (table + '.parquet')}')").fetchall()
+
+
+def test_discovered_inputs_are_one_record_for_prefect(prefect_harness, tmp_path):
+    """Prefect records each item of a list a task returns until the flow ends; discover's
+    result must stay one record, or the flow's memory grows by an entry per input."""
+    from prefect import flow
+    from prefect.context import FlowRunContext
+
+    from flows.pipeline import discover_task
+
+    for i in range(300):
+        (tmp_path / f"{i:03d}.txt").write_text(f"Article {i}.\n", encoding="utf-8")
+
+    @flow
+    def discover_only(path: str) -> tuple[int, int]:
+        found = discover_task(path)
+        return len(found.sources), len(FlowRunContext.get().run_results)
+
+    found, records = discover_only(str(tmp_path))
+    assert found == 300
+    assert records <= 2
