@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import random
+import sys
+from pathlib import Path
 
 from tasks.quotes import cluster_quotes
-from tasks.records import content_id
+
+sys.path.insert(0, str(Path(__file__).parent))
+from quote_rows import quote_row  # noqa: E402
 
 FULL = (
     "Donald Trump tried to create good diplomatic relations with Russia. But this kind of method "
@@ -15,15 +19,7 @@ FULL = (
 
 
 def row(article: str, text: str, speaker: str | None = "Volodymyr Zelensky", eid: str | None = None) -> dict:
-    return {
-        "quote_id": content_id(article, text),
-        "article_id": article,
-        "text": text,
-        "text_normalized": text,
-        "speaker": speaker,
-        "speaker_entity_id": eid,
-        "quote_cluster_id": None,
-    }
+    return quote_row(article, text, speaker, eid)
 
 
 def test_cuts_ellipses_and_brackets_of_one_utterance_cluster_together():

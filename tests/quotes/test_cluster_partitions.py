@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import sys
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -11,7 +13,9 @@ import pytest
 from tasks.publish.schema import QUOTES
 from tasks.quotes import cluster
 from tasks.quotes.cluster import cluster_quotes, cluster_staged_quotes
-from tasks.records import content_id
+
+sys.path.insert(0, str(Path(__file__).parent))
+from quote_rows import quote_row, write_staged  # noqa: E402
 
 UTTERANCES = [
     "We will never recognise these territories as Russian and we will return them by diplomacy and not by weapons",
@@ -21,33 +25,15 @@ UTTERANCES = [
 VOCABULARY = [f"w{k}" for k in range(400)]
 
 
-def row(article: str, text: str, speaker: str | None = "Volodymyr Zelensky") -> dict:
-    return {
-        "quote_id": content_id(article, text),
-        "article_id": article,
-        "text": text,
-        "text_normalized": text,
-        "speaker": speaker,
-        "speaker_entity_id": None,
-        "speaker_surface": None,
-        "verb": None,
-        "start": 0,
-        "end": len(text),
-        "is_partial": False,
-        "is_headline": False,
-        "quote_cluster_id": None,
-    }
-
-
 def reports(u: int, text: str) -> list[dict]:
     """One utterance as outlets give it: whole twice, cut, elided, with an editorial bracket."""
     words = text.split()
     return [
-        row(f"u{u}-a", text),
-        row(f"u{u}-b", text, "Zelensky"),
-        row(f"u{u}-c", " ".join(words[:12])),
-        row(f"u{u}-d", " ".join(words[:6]) + " … " + " ".join(words[-6:])),
-        row(f"u{u}-e", " ".join(words[:5] + ["[Kyiv]"] + words[6:])),
+        quote_row(f"u{u}-a", text),
+        quote_row(f"u{u}-b", text, "Zelensky"),
+        quote_row(f"u{u}-c", " ".join(words[:12])),
+        quote_row(f"u{u}-d", " ".join(words[:6]) + " … " + " ".join(words[-6:])),
+        quote_row(f"u{u}-e", " ".join(words[:5] + ["[Kyiv]"] + words[6:])),
     ]
 
 
@@ -62,9 +48,9 @@ def corpus() -> tuple[list[dict], list[tuple[list[int], list[int]]]]:
         rows += reports(u, text)
     host = "I think this is a good compromise for everybody and we are ready to talk"
     groups.append(([len(rows), len(rows) + 1], [len(rows)]))
-    rows += [row("f-a", host, "Emmanuel Macron"), row("f-a", "compromise", "Emmanuel Macron")]
+    rows += [quote_row("f-a", host, "Emmanuel Macron"), quote_row("f-a", "compromise", "Emmanuel Macron")]
     for k in range(300):  # unrelated quotes: words of their own, so many distinct shingles
-        rows.append(row(f"x{k % 40}", " ".join(rng.sample(VOCABULARY, rng.randint(3, 25))), rng.choice([None, "Olaf Scholz"])))
+        rows.append(quote_row(f"x{k % 40}", " ".join(rng.sample(VOCABULARY, rng.randint(3, 25))), rng.choice([None, "Olaf Scholz"])))
     order = list(range(len(rows)))
     rng.shuffle(order)
     place = {old: new for new, old in enumerate(order)}
@@ -90,10 +76,7 @@ def test_the_clusters_are_the_expected_ones_however_many_hash_ranges():
 
 def test_the_staged_table_gets_the_same_clusters_and_keeps_no_spill(tmp_path):
     rows, _ = corpus()
-    path = tmp_path / "quotes.parquet"
-    with pq.ParquetWriter(path, QUOTES) as writer:
-        for i in range(0, len(rows), 50):
-            writer.write_table(pa.Table.from_pylist(rows[i : i + 50], schema=QUOTES))
+    path = write_staged(tmp_path / "quotes.parquet", rows, 50)
     assert cluster_staged_quotes(path, partitions=7) == len(rows)
     assert pq.read_table(path).column("quote_cluster_id").to_pylist() == clusters(1)
     assert [p.name for p in tmp_path.iterdir()] == ["quotes.parquet"]

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import random
+import sys
+from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
 import pyarrow.parquet as pq
 from datasketch import MinHash
 
 from tasks.publish.schema import QUOTES
 from tasks.quotes.cluster import NUM_PERM, _shingle_hash, cluster_quotes, cluster_staged_quotes, minhash_values, shingles
 from tasks.records import content_id
+
+sys.path.insert(0, str(Path(__file__).parent))
+from quote_rows import quote_row, write_staged  # noqa: E402
 
 WORDS = "we will never recognise these occupied territories as part of russia and the sanctions stay until troops leave".split()
 
@@ -23,23 +27,8 @@ def _rows(n: int, seed: int = 7) -> list[dict]:
         words = WORDS[rng.randrange(0, 6) :][: rng.choice([1, 2, 4, 8, 12, 20])]
         text = " ".join(words) if rng.random() < 0.8 else " … ".join([" ".join(words[:3]), " ".join(words[5:])])
         speaker = rng.choice(["Volodymyr Zelensky", "Zelensky", "Olaf Scholz", None])
-        rows.append(
-            {
-                "quote_id": content_id(f"a{k}", text),
-                "article_id": f"a{k % 9}",
-                "text": text,
-                "text_normalized": text,
-                "speaker": speaker,
-                "speaker_entity_id": "person:olaf-scholz" if speaker == "Olaf Scholz" and rng.random() < 0.5 else None,
-                "speaker_surface": None,
-                "verb": None,
-                "start": 0,
-                "end": len(text),
-                "is_partial": False,
-                "is_headline": False,
-                "quote_cluster_id": None,
-            }
-        )
+        eid = "person:olaf-scholz" if speaker == "Olaf Scholz" and rng.random() < 0.5 else None
+        rows.append(quote_row(f"a{k % 9}", text, speaker, eid, quote_id=content_id(f"a{k}", text)))
     return rows
 
 
@@ -54,10 +43,7 @@ def test_minhash_values_are_datasketchs():
 
 def test_staged_table_is_rewritten_with_the_clusters_of_the_rows(tmp_path):
     rows = _rows(300)
-    path = tmp_path / "quotes.parquet"
-    with pq.ParquetWriter(path, QUOTES) as writer:
-        for i in range(0, len(rows), 64):  # several row groups, as batches write them
-            writer.write_table(pa.Table.from_pylist(rows[i : i + 64], schema=QUOTES))
+    path = write_staged(tmp_path / "quotes.parquet", rows, 64)
     cluster_quotes(rows)
     assert len({r["quote_cluster_id"] for r in rows}) < len(rows) / 2
 
