@@ -280,6 +280,7 @@ def table_sources(table_dir: Path) -> dict[str, TableSource]:
         if not path.exists():
             raise FileNotFoundError(f"missing table {path}")
         sources[table] = TableSource.from_parquet(path)
+        sources[table].release()  # opened again when read: one table's footer at a time
     return sources
 
 
@@ -303,6 +304,18 @@ def _to_pandas(chunk: pa.Table, first_row: int) -> Any:
     frame = chunk.to_pandas(types_mapper=_pandas_type)
     frame.index = pd.RangeIndex(first_row, first_row + len(frame))
     return frame
+
+
+def _forget_batch(data_source: Any) -> None:
+    """Drop what GX keeps of the last chunk validated: its frame and its computed metrics.
+
+    The data source's one execution engine holds both until the next chunk replaces them, so
+    without this each chunk's peak sits on top of the previous chunk's frame and metrics.
+    """
+    engine = data_source.get_execution_engine()
+    engine.batch_manager.reset_batch_cache()
+    engine.batch_manager.batch_data_cache.clear()
+    engine._metric_cache.clear()
 
 
 def _split_suite(suite: dict) -> tuple[list[int], list[int]]:
@@ -441,6 +454,7 @@ def run_suites_on(
                     running = [i for i in local if i not in settled]
                     part = _part_of(suite_json, running)
                 del validator, result
+                _forget_batch(data_source)
             del frame
             release_unused_memory()
         by_position = {i: merge_results(results, RESULT_FORMAT) for i, results in per_position.items()}
@@ -454,6 +468,7 @@ def run_suites_on(
             (found,) = validator.validate_expectation_suite(_part_of(suite_json, [i]), params).results
             by_position[i] = with_table_counts(found, element_count, considered, RESULT_FORMAT)
             del candidates, validator
+        source.release()  # its footer is not needed again (the articles' is, for span checks)
         merged = [by_position[i] for i in _gx_order(suite_json, local + across)]
         assert carrier is not None
         statistics = calc_validation_statistics(merged)

@@ -191,3 +191,54 @@ def test_uniqueness_in_several_passes_finds_the_same_candidates(tmp_path: Path, 
     repeated = sorted(i for rows_of_key in seen.values() if len(rows_of_key) > 1 for i in rows_of_key)
     assert (rows, considered_rows) == (3_000, 3_000)  # a row with one key missing is still considered
     assert frame.index.tolist() == repeated and len(repeated) > 100
+
+
+def test_gx_lets_a_validated_chunk_go():
+    """GX's execution engine keeps the last frame it validated and the metrics it computed on
+    it; a chunk's memory must be free before the next chunk is read, not after."""
+    import gc
+    import os
+    import weakref
+
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    import pandas as pd
+    from great_expectations.validator.v1_validator import Validator
+
+    from tasks.validate import _forget_batch
+
+    context = gx.get_context(mode="ephemeral")
+    source = context.data_sources.add_pandas("chunks")
+    batch = source.add_dataframe_asset("table").add_batch_definition_whole_dataframe("all")
+    suite = gx.ExpectationSuite(name="suite", expectations=[gx.expectations.ExpectColumnValuesToNotBeNull(column="a")])
+    frame = pd.DataFrame({"a": [1.0, None, 3.0]})
+    result = Validator(batch_definition=batch, batch_parameters={"dataframe": frame}).validate_expectation_suite(suite)
+    assert result.results[0].result["unexpected_count"] == 1
+    seen = weakref.ref(frame)
+    del frame, result
+    gc.collect()
+    assert seen() is not None  # GX holds it: without the release below, it would stay
+    engine = source.get_execution_engine()
+    assert engine._metric_cache
+
+    _forget_batch(source)
+    gc.collect()
+    assert seen() is None
+    assert not engine._metric_cache
+
+
+def test_a_released_table_is_opened_again_when_read(tmp_path: Path):
+    path = tmp_path / "t.parquet"
+    with pq.ParquetWriter(path, pa.schema([("k", pa.string()), ("n", pa.int64())])) as writer:
+        for g in range(3):
+            writer.write_table(pa.table({"k": [f"{g}-{i}" for i in range(5)], "n": list(range(5))}))
+    source = TableSource.from_parquet(path)
+    whole = source.read_columns(["k", "n"])
+    source.release()
+    assert source._parquet is None
+    assert source.num_rows == 15 and source.group_rows == [5, 5, 5]
+    assert source.read_columns(["k", "n"]).equals(whole)
+    source.release()
+    assert pa.Table.from_batches(list(source._pieces(4, None))).equals(whole)
+    source.release()
+    assert source.rows_at([0, 7, 14], ["k"], 1 << 20) == {"k": ["0-0", "1-2", "2-4"]}
