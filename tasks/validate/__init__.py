@@ -289,11 +289,15 @@ def _references(sources: dict[str, TableSource], chunk_bytes: int) -> TableRefer
     articles = sources["articles"].read_columns(["article_id", "source_path"])
     catalog = sources.get("entity_catalog")
     entity_ids = catalog.read_columns(["entity_id"]).column("entity_id") if catalog is not None else None
+    row_ids = articles.column("article_id").combine_chunks()
+    article_ids = KeySet(row_ids)
+    if article_ids.keys.equals(row_ids):  # no null, no repeat: the key set is the IDs in row order
+        row_ids = article_ids.keys  # one copy of the IDs, not two (about 6 MB at 100,000 articles)
     return TableReferences(
-        article_ids=KeySet(articles.column("article_id")),
+        article_ids=article_ids,
         article_paths=KeySet(articles.column("source_path")),
         entity_ids=KeySet(entity_ids if entity_ids is not None else []),
-        texts=ArticleTexts(sources["articles"], chunk_bytes, articles.column("article_id")),
+        texts=ArticleTexts(sources["articles"], chunk_bytes, row_ids),
     )
 
 
