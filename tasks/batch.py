@@ -54,6 +54,21 @@ class StageResult:
         self.stats[counter or f"quarantined:{row['reason']}"] += 1
 
 
+_unlimited = threading.local()  # set on a thread that is loading the stages' data (warm-up)
+
+
+@contextmanager
+def without_time_limits() -> Iterator[None]:
+    """Run stages on this thread with no per-document limit, to load their data: on a busy
+    machine that can take longer than any one document may, and a timeout in the middle of it
+    would leave the loading to be done again, charged to the next document."""
+    _unlimited.on = True
+    try:
+        yield
+    finally:
+        _unlimited.on = False
+
+
 def time_limit_from_env() -> float | None:
     """Seconds per document from `NEWSETL_DOC_TIME_LIMIT` (0 or 'none' turns the limit off)."""
     value = os.environ.get(TIME_LIMIT_ENV, "").strip().lower()
@@ -79,6 +94,8 @@ def run_stage(
     "timeout"; None means no limit.
     """
     limit = time_limit_from_env() if time_limit == "env" else time_limit
+    if getattr(_unlimited, "on", False):
+        limit = None
     result = StageResult()
     with _limiter(limit) as call:
         for doc in docs:

@@ -9,6 +9,7 @@ not depend on where or how the chain ran.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from concurrent.futures import Executor
@@ -18,6 +19,7 @@ from typing import Any
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from tasks.batch import without_time_limits
 from tasks.dedupe import SeenIndex, drop_body_duplicates
 from tasks.entities import entities_batch
 from tasks.extract import extract_batch
@@ -43,10 +45,16 @@ class ProcessedBatch:
 
 def process_docs(docs: list[Doc], lexicon_version: str | None) -> ProcessedBatch:
     """extract -> normalise -> entities -> quotes -> row checks over one batch, as plain calls."""
-    if not _warmed:
+    if not _loaded.is_set():
         # Each document has a time limit; loading every stage's data (a second or more on a busy
         # machine) must not count against whichever document happens to come first.
-        warm_up()
+        with _loading:
+            if not _loaded.is_set():
+                warm_up()
+    return _run_chain(docs, lexicon_version)
+
+
+def _run_chain(docs: list[Doc], lexicon_version: str | None) -> ProcessedBatch:
     out = ProcessedBatch()
     started = time.process_time()
     extracted = extract_batch.fn(docs)
@@ -75,7 +83,8 @@ _WARM_UP_TEXT = (
 )
 
 
-_warmed = False  # whether this process has run `warm_up`
+_loaded = threading.Event()  # set once this process has run `warm_up`
+_loading = threading.Lock()  # batches that arrive while it runs wait for it
 
 
 def warm_up() -> ProcessedBatch:
@@ -87,18 +96,19 @@ def warm_up() -> ProcessedBatch:
     A process that was not forked from it (a run on one worker, a Dask worker) runs it before
     its first batch.
     """
-    global _warmed
-    _warmed = True
     html = "<html><head><title>Kyiv talks resume</title></head><body><article>" + "".join(
         f"<p>{line}</p>" for line in _WARM_UP_TEXT.splitlines() if line
     ) + "</article></body></html>"
-    return process_docs(
-        [
-            Doc(source_path="warm-up.txt", source_format="text", raw=_WARM_UP_TEXT),
-            Doc(source_path="warm-up.html", source_format="html", raw=html),
-        ],
-        None,
-    )
+    with without_time_limits():
+        out = _run_chain(
+            [
+                Doc(source_path="warm-up.txt", source_format="text", raw=_WARM_UP_TEXT),
+                Doc(source_path="warm-up.html", source_format="html", raw=html),
+            ],
+            None,
+        )
+    _loaded.set()
+    return out
 
 
 class OpaqueDocs:
