@@ -41,6 +41,7 @@ from tasks.chain import Batch, InputOrder, OpaqueDocs, ProcessedBatch, assemble_
 from tasks.dedupe import SeenIndex, dedupe_exact_batch
 from tasks.entities import AutoEntities
 from tasks.ingest import DEFAULT_MAX_BYTES, Source, discover, ingest_batch
+from tasks.memory import release_free_memory
 from tasks.normalise import LEXICON_VERSION
 from tasks.publish import (
     ROW_ORDER,
@@ -359,7 +360,7 @@ def _run_locked(
         # the dedupe index's file back before clustering and validation peak.
         sources.clear()
         seen.clear()
-        runtime.release_free_memory()
+        release_free_memory()
         timer = time.perf_counter()
         with _forked_pool(1) if pool_size > 1 else nullcontext() as worker:  # the pool has exited by now
             quotes = cluster_staged_quotes_task(writer.path("quotes"), worker)

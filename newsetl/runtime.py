@@ -192,31 +192,6 @@ def start_fork_server() -> None:
     forkserver.ensure_running()
 
 
-def release_free_memory() -> None:
-    """Hand the C heap's free pages back to the system (glibc's `malloc_trim`; elsewhere nothing).
-
-    After the batches the flow's heap is full of holes left by documents, rows and indexes that
-    are gone; glibc keeps those pages until told otherwise, and they would count in the peak
-    that clustering and validation reach next (about 25 MiB at 30,000 articles). Arrow's own
-    allocator likewise keeps what the table writers freed (about 20 MiB).
-    """
-    import ctypes
-    import ctypes.util
-    import gc
-
-    import pyarrow
-
-    gc.collect()
-    pyarrow.default_memory_pool().release_unused()
-    name = ctypes.util.find_library("c")
-    try:
-        trim = ctypes.CDLL(name).malloc_trim if name else None
-    except (OSError, AttributeError):
-        trim = None
-    if trim is not None:
-        trim(0)
-
-
 def stop_fork_server() -> None:
     """Stop the pool's fork server, if running, once a run forks nothing more from it.
 

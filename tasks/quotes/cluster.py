@@ -44,6 +44,7 @@ import yaml
 
 from datasketch import MinHash, MinHashLSH
 
+from tasks.memory import release_arrow_memory
 from tasks.publish.schema import statistics_columns
 
 SHINGLE = 3
@@ -652,12 +653,6 @@ def _column(source: pq.ParquetFile, name: str) -> pa.ChunkedArray:
     return pa.chunked_array([batch.column(0) for batch in _batches(source, [name])])
 
 
-def _release_arrow_memory() -> None:
-    """Give back what arrow's allocator has freed but keeps for its next reads (about 5 MiB each
-    time at 400k quotes): numpy, not arrow, allocates most of what comes next."""
-    pa.default_memory_pool().release_unused()
-
-
 def cluster_staged_quotes(path: Path, partitions: int | None = None) -> int:
     """Fill `quote_cluster_id` in a staged quotes table; returns the number of quotes.
 
@@ -689,12 +684,12 @@ def cluster_staged_quotes(path: Path, partitions: int | None = None) -> int:
                 columns["speaker"],
             )
         del batch, columns
-        _release_arrow_memory()
+        release_arrow_memory()  # numpy, not Arrow, allocates most of what comes next
         cluster_of = cluster_sketches(sketches, rank, articles, texts)
     del sketches, rank, articles
 
     ids = _column(source, "quote_id").combine_chunks()  # read again: not held while clustering
-    _release_arrow_memory()
+    release_arrow_memory()
     rewritten = path.with_name(f".{path.name}.clustered")
     column = source.schema_arrow.get_field_index("quote_cluster_id")
     field = source.schema_arrow.field(column)

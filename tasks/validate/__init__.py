@@ -26,7 +26,8 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.publish.schema import TABLES
-from tasks.validate.chunks import ArticleTexts, TableSource, chunk_bytes_setting, release_unused_memory
+from tasks.memory import release_arrow_memory
+from tasks.validate.chunks import ArticleTexts, TableSource, chunk_bytes_setting
 from tasks.validate.derived import KeySet, TableReferences, derive_chunk, expectation_parameters
 from tasks.validate.unique import duplicate_candidates, key_columns
 
@@ -418,7 +419,7 @@ def run_suites_on(
         )
     rows = {t: s.num_rows for t, s in sources.items()}
     refs = _references(sources, chunk_bytes)
-    release_unused_memory()  # reading and hashing the key columns left tens of MB in Arrow's pool
+    release_arrow_memory()  # reading and hashing the key columns left tens of MB in Arrow's pool
     params = expectation_parameters()
     data_source = context.data_sources.add_pandas("newsetl")
     # A named run: Data Docs list only results whose run has a name, and one name groups the tables.
@@ -460,7 +461,7 @@ def run_suites_on(
                 del validator, result
                 _forget_batch(data_source)
             del frame
-            release_unused_memory()
+            release_arrow_memory()
         by_position = {i: merge_results(results, RESULT_FORMAT) for i, results in per_position.items()}
         for i in across:
             kwargs = suite_json["expectations"][i].get("kwargs", {})

@@ -32,15 +32,6 @@ MAX_PIECE_ROWS = 65_536
 TEXT_SHARE_OF_CHUNK = 0.25
 
 
-def release_unused_memory() -> None:
-    """Give the memory of chunks already done back to the system.
-
-    Arrow's allocator keeps freed memory for reuse, so without this each chunk's peak stacks
-    on what earlier chunks left behind.
-    """
-    pa.default_memory_pool().release_unused()
-
-
 def chunk_bytes_setting(value: int | None = None) -> int:
     """The chunk bound: the argument, else NEWSETL_VALIDATE_CHUNK_BYTES, else the default."""
     chosen = value or int(os.environ.get("NEWSETL_VALIDATE_CHUNK_BYTES") or DEFAULT_CHUNK_BYTES)
