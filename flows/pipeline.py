@@ -297,7 +297,7 @@ def _run_locked(
     def finish(batch: Batch, submitted: list[Doc]) -> None:
         processed = batch.future.result() if batch.future is not None else ProcessedBatch()
         submitted.clear()  # Prefect keeps a task's arguments until the flow ends: let the documents go
-        rows, duplicates, quarantined = assemble_batch(batch, processed, seen, cache, batch.order)
+        rows, duplicates, quarantined = assemble_batch(batch, processed, seen, cache)
         auto_entities.add(rows["entities"])
         writer.write_all(rows)  # quotes without their cluster, filled in once all are staged
         writer.write("duplicates", duplicates)

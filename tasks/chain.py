@@ -146,7 +146,7 @@ class Batch:
     cached: dict[str, str]  # source_path -> article_id of the previous tables
     cached_quarantine: list[dict]
     stats: Counter
-    order: InputOrder | None = None  # sort key of the batch's own sources (rows sort within a batch)
+    order: InputOrder  # sort key of the batch's own sources (rows sort within a batch)
     future: Any = None
 
 
@@ -171,7 +171,7 @@ class InputOrder:
 
 
 def assemble_batch(
-    batch: Batch, processed: ProcessedBatch, seen: SeenIndex, cache: PreviousRun | None, order: InputOrder
+    batch: Batch, processed: ProcessedBatch, seen: SeenIndex, cache: PreviousRun | None
 ) -> tuple[dict[str, list[dict]], list[dict], list[dict]]:
     """A batch's rows in input order, whether computed now or copied from the previous tables.
 
@@ -210,8 +210,8 @@ def assemble_batch(
         *dedupe_quarantine,
         *later,
     ]
-    quarantined.sort(key=lambda r: order(r["source_path"]))
-    duplicates.sort(key=lambda r: order(r["source_path"]))
+    quarantined.sort(key=lambda r: batch.order(r["source_path"]))
+    duplicates.sort(key=lambda r: batch.order(r["source_path"]))
     return rows, duplicates, quarantined
 
 

@@ -24,14 +24,16 @@ def test_a_copy_of_an_article_quarantined_after_extract_is_not_a_dangling_duplic
     seen = SeenIndex()
     docs = [_doc("a.txt", "s1"), _doc("b.txt", "s2"), _doc("c.txt", "s1")]
     fresh, copies = drop_exact_duplicates(docs, seen)
-    batch = Batch(ingest_quarantine=[], fresh=fresh, copies=copies, cached={}, cached_quarantine=[], stats=Counter())
+    order = InputOrder([Source(path=None, rel=p) for p in ("a.txt", "b.txt", "c.txt")])
+    batch = Batch(
+        ingest_quarantine=[], fresh=fresh, copies=copies, cached={}, cached_quarantine=[], stats=Counter(), order=order
+    )
     processed = ProcessedBatch(
         extracted={"a.txt": "A", "b.txt": "A"},
         finished={"b.txt": _finished("A")},
         quarantined={"validate": [{"source_path": "a.txt", "stage": "validate", "reason": "row-check:furniture"}]},
     )
-    order = InputOrder([Source(path=None, rel=p) for p in ("a.txt", "b.txt", "c.txt")])
-    rows, duplicates, quarantined = assemble_batch(batch, processed, seen, None, order)
+    rows, duplicates, quarantined = assemble_batch(batch, processed, seen, None)
 
     assert [r["article_id"] for r in rows["articles"]] == ["A"]
     assert duplicates == []
