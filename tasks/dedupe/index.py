@@ -52,9 +52,6 @@ class DiskMap:
     def __iter__(self) -> Iterator[str]:
         return (k for (k,) in self._db.execute(f"SELECT k FROM {self._table} ORDER BY k"))
 
-    def clear(self) -> None:
-        self._db.execute(f"DELETE FROM {self._table}")
-
 
 def temporary_database() -> sqlite3.Connection:
     """A private on-disk database that SQLite deletes when it is closed (the empty file name)."""
