@@ -7,10 +7,10 @@ time; ingest and both dedupe steps stay in the flow's process, which holds the c
 and batches are finished in input order, so the tables do not depend on where or how the chain
 ran. Then, once: cluster the staged quotes across articles (reading back only what clustering
 needs), write the entity catalogue, validate every table, and publish the set only if
-validation passed. Across batches the flow's memory holds only the list of inputs (emptied as it
-is handed out) and the entities found beyond the catalogue; the dedupe index is a temporary
-SQLite file, clustering runs in a process of its own, and the pool's workers are renewed every
-DOCUMENTS_PER_POOL documents.
+validation passed. Across batches the flow's memory holds only the entities found beyond the
+catalogue; the list of inputs and the dedupe index are temporary files, rows are gathered into
+row groups of a few MiB, clustering runs in a process of its own, and the pool's workers are
+renewed every DOCUMENTS_PER_POOL documents.
 
 Runs are incremental and exclusive: the output's lock is held throughout; inputs whose path and
 content hash match an article of the previous tables (same code and lexicon versions) keep their
@@ -40,7 +40,8 @@ from newsetl import runtime
 from tasks.chain import Batch, InputOrder, OpaqueDocs, ProcessedBatch, assemble_batch, process_batch, stub
 from tasks.dedupe import SeenIndex, dedupe_exact_batch
 from tasks.entities import AutoEntities
-from tasks.ingest import DEFAULT_MAX_BYTES, Source, discover, ingest_batch
+from tasks.ingest import DEFAULT_MAX_BYTES, ingest_batch, walk_inputs
+from tasks.ingest.inputs import InputList
 from tasks.memory import release_free_memory
 from tasks.normalise import LEXICON_VERSION
 from tasks.publish import (
@@ -95,34 +96,12 @@ class RunSummary:
         return self.inputs == self.articles + self.duplicates + self.quarantined
 
 
-class Discovered:
-    """The inputs `discover` found, as one value rather than a list.
-
-    Prefect records every item of a list a task returns (for dependency tracking) and keeps
-    those records until the flow ends: one per input, about 16 MiB at 100,000 inputs.
-    """
-
-    __slots__ = ("sources",)
-
-    def __init__(self, sources: list[Source]):
-        self.sources = sources
-
-
 @task(name="discover", cache_policy=NO_CACHE)
-def discover_task(input_path: str) -> Discovered:
-    return Discovered(discover(input_path))
-
-
-def _batches(items: list, size: int):
-    """Consecutive slices of `items`, each emptied out of `items` as it is handed out.
-
-    `items` is the list `discover` returned, which Prefect keeps until the flow ends: without
-    this, every Source of the corpus (about 170 bytes each) would stay in memory all run long.
-    """
-    for i in range(0, len(items), size):
-        batch = items[i : i + size]
-        items[i : i + size] = [None] * len(batch)
-        yield batch
+def discover_task(input_path: str) -> InputList:
+    """The inputs, as one value kept in a file: Prefect records every item of a list a task
+    returns (one record per input until the flow ends), and the list itself would be the only
+    part of the flow's memory that grows with the corpus."""
+    return InputList(walk_inputs(input_path))
 
 
 # Documents a pool's workers process before they are replaced by fresh ones (see _RenewedPool).
@@ -259,10 +238,26 @@ def _run_locked(
     in_flight: int,
     incremental: bool,
 ) -> RunSummary:
+    with discover_task(str(input_path)) as sources:
+        return _run_inputs(
+            sources, output, batch_size, expectations_dir, max_bytes, progress, workers, in_flight, incremental
+        )
+
+
+def _run_inputs(
+    sources: InputList,
+    output: Path,
+    batch_size: int,
+    expectations_dir: str | None,
+    max_bytes: int,
+    progress: bool,
+    workers: int,
+    in_flight: int,
+    incremental: bool,
+) -> RunSummary:
     report_dir = output / "reports"
     summary = RunSummary(output_dir=str(output), report=str(report_dir / "index.html"))
     summary.recovered = recover(output)
-    sources = discover_task(str(input_path)).sources
     pool_size = min(workers, -(-len(sources) // batch_size))  # no more processes than batches
     if pool_size > 1:
         _fork_server()
@@ -318,7 +313,7 @@ def _run_locked(
 
     try:
         with _local_pool(pool_size, batch_size) as pool:
-            for sources_batch in _batches(sources, batch_size):
+            for sources_batch in sources.batches(batch_size):
                 timer = time.perf_counter()
                 order = InputOrder(sources_batch)
                 # quote(): Prefect would walk every source and document looking for futures,
@@ -356,9 +351,9 @@ def _run_locked(
 
         writer.write("entity_catalog", auto_entities.catalog_rows())
         writer.close()
-        # Done with: empty the list in place (Prefect keeps what `discover` returned) and give
-        # the dedupe index's file back before clustering and validation peak.
-        sources.clear()
+        # Done with: give the input list's and the dedupe index's files back before clustering and
+        # validation peak.
+        sources.close()
         seen.clear()
         release_free_memory()
         timer = time.perf_counter()
@@ -367,7 +362,7 @@ def _run_locked(
         runtime.stop_fork_server()  # nothing more is forked: validation peaks without it
         stats["cluster-quotes"] = Counter(quotes=quotes, ms=round(1000 * (time.perf_counter() - timer)))
     except BaseException:
-        writer.close()
+        writer.abandon()
         discard_staged(staged)
         raise
     finally:

@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from tasks.records import Doc, Quarantined
 
 __all__ = [
     "DEFAULT_MAX_BYTES", "Source", "clean_text", "decode", "discover", "encoding_name", "ingest_batch",
-    "ingest_sources", "read_bytes", "sniff_format",
+    "ingest_sources", "read_bytes", "sniff_format", "walk_inputs",
 ]
 
 STAGE = "ingest"
@@ -50,8 +51,8 @@ class Source:
 
     `refused` is set by `discover` for entries that are listed but never opened (links leading
     out of the root, links to folders, devices and pipes): they still get a quarantine row.
-    The path is a plain string and the class has slots: the flow holds one Source per input
-    for the whole run, and with a Path object the list of 100,000 sources took 62 MB, not 29.
+    The path is a plain string and the class has slots: small, as the flow pickles one per
+    input into its input list (`tasks.ingest.inputs`) and reads them back a batch at a time.
     """
 
     path: str
@@ -60,7 +61,12 @@ class Source:
 
 
 def discover(input_path: str | os.PathLike) -> list[Source]:
-    """Every file under `input_path` (or the file itself), in a stable order.
+    """Every file under `input_path` (or the file itself), in a stable order: see `walk_inputs`."""
+    return list(walk_inputs(input_path))
+
+
+def walk_inputs(input_path: str | os.PathLike) -> Iterator[Source]:
+    """Every file under `input_path` (or the file itself), in a stable order, one at a time.
 
     Hidden files and folders are skipped. Symbolic links are never followed out of the input
     root: a link to a file inside the root is read (and usually found to be a duplicate); a link
@@ -69,11 +75,11 @@ def discover(input_path: str | os.PathLike) -> list[Source]:
     """
     root = Path(input_path)
     if root.is_file():
-        return [Source(str(root.resolve()), _display(root.name))]
+        yield Source(str(root.resolve()), _display(root.name))
+        return
     if not root.is_dir():
         raise FileNotFoundError(f"input not found: {root}")
     real_root = root.resolve()
-    found: list[Source] = []
     for dirpath, dirnames, filenames in os.walk(real_root, followlinks=False):
         here = Path(dirpath)
         visible = sorted(d for d in dirnames if not d.startswith("."))
@@ -84,8 +90,7 @@ def discover(input_path: str | os.PathLike) -> list[Source]:
             # whole folder, and the interpreter's table of interned strings never shrinks back
             # (about 2 MiB held for the rest of the run at 100,000 files).
             path = Path(os.path.join(dirpath, name))
-            found.append(Source(str(path), _display(path.relative_to(real_root).as_posix()), _refusal(path, real_root)))
-    return found
+            yield Source(str(path), _display(path.relative_to(real_root).as_posix()), _refusal(path, real_root))
 
 
 def _display(rel: str) -> str:

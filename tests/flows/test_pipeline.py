@@ -109,8 +109,8 @@ def test_discovered_inputs_are_one_record_for_prefect(prefect_harness, tmp_path)
 
     @flow
     def discover_only(path: str) -> tuple[int, int]:
-        found = discover_task(path)
-        return len(found.sources), len(FlowRunContext.get().run_results)
+        with discover_task(path) as found:
+            return len(list(found)), len(FlowRunContext.get().run_results)
 
     found, records = discover_only(str(tmp_path))
     assert found == 300

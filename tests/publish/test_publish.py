@@ -2,6 +2,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -75,3 +76,48 @@ def test_a_row_of_the_wrong_type_is_refused(tmp_path: Path):
     row = rows_from_docs([_article()], "v1")["articles"][0] | {"word_count": "many"}
     with pytest.raises(Exception):
         writer.write("articles", [row])
+
+
+def _articles(n: int, start: int = 0) -> list[dict]:
+    rows = []
+    for i in range(start, start + n):
+        doc = _article()
+        doc.article_id = f"a{i:05d}"
+        doc.source_path = f"{i:05d}.txt"
+        rows.extend(rows_from_docs([doc], "v1")["articles"])
+    return rows
+
+
+def test_small_writes_are_gathered_into_one_row_group(tmp_path: Path):
+    writer = TableWriter(tmp_path / "stage")
+    for batch in range(10):
+        writer.write("articles", _articles(20, 20 * batch))
+    paths = writer.close()
+    meta = pq.ParquetFile(paths["articles"]).metadata
+    assert meta.num_row_groups == 1
+    assert pq.read_table(paths["articles"]).column("article_id").to_pylist() == [f"a{i:05d}" for i in range(200)]
+    assert writer.counts["articles"] == 200
+
+
+@pytest.mark.parametrize("bound", ["ROW_GROUP_BYTES", "ROW_GROUP_ROWS"])
+def test_a_row_group_is_written_when_the_gathered_rows_reach_a_bound(tmp_path: Path, monkeypatch, bound: str):
+    import tasks.publish as publish
+
+    size_of_20 = pa.Table.from_pylist(_articles(20), schema=TABLES["articles"]).nbytes
+    monkeypatch.setattr(publish, bound, 50 if bound == "ROW_GROUP_ROWS" else 2 * size_of_20 + 1)
+    writer = TableWriter(tmp_path / "stage")
+    for batch in range(10):
+        writer.write("articles", _articles(20, 20 * batch))
+    paths = writer.close()
+    meta = pq.ParquetFile(paths["articles"]).metadata
+    # Three writes of 20 rows pass either bound (60 rows > 50; 3 x size > 2 x size + 1): groups
+    # of 60, 60, 60 and the 20 left at close.
+    assert [meta.row_group(g).num_rows for g in range(meta.num_row_groups)] == [60, 60, 60, 20]
+    assert pq.read_table(paths["articles"]).column("article_id").to_pylist() == [f"a{i:05d}" for i in range(200)]
+
+
+def test_an_abandoned_writer_writes_none_of_its_gathered_rows(tmp_path: Path):
+    writer = TableWriter(tmp_path / "stage")
+    writer.write("articles", _articles(5))
+    writer.abandon()
+    assert not (tmp_path / "stage" / "articles.parquet").exists()

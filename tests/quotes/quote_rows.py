@@ -38,7 +38,7 @@ def quote_row(
 
 
 def write_staged(path: Path, rows: list[dict], rows_per_group: int) -> Path:
-    """`rows` as a quotes table of several row groups, one per batch as the flow stages them."""
+    """`rows` as a quotes table of several row groups, as the flow stages a long run."""
     with pq.ParquetWriter(path, QUOTES) as writer:
         for i in range(0, len(rows), rows_per_group):
             writer.write_table(pa.Table.from_pylist(rows[i : i + rows_per_group], schema=QUOTES))
