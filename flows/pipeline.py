@@ -217,9 +217,10 @@ def run_pipeline(
     with OutputLock(output):
         if remote and (read_manifest(output) or {}) != _remote_manifest(output_dir):
             fetch_published(output_dir, output)
-        summary = _run_locked(
-            input_path, output, batch_size, expectations_dir, max_bytes, progress, workers, in_flight, incremental
-        )
+        with discover_task(str(input_path)) as sources:
+            summary = _run_locked(
+                sources, output, batch_size, expectations_dir, max_bytes, progress, workers, in_flight, incremental
+            )
         if remote and summary.published:
             mirror_published(output, output_dir)
             summary.output_dir = output_dir
@@ -228,23 +229,6 @@ def run_pipeline(
 
 
 def _run_locked(
-    input_path: str,
-    output: Path,
-    batch_size: int,
-    expectations_dir: str | None,
-    max_bytes: int,
-    progress: bool,
-    workers: int,
-    in_flight: int,
-    incremental: bool,
-) -> RunSummary:
-    with discover_task(str(input_path)) as sources:
-        return _run_inputs(
-            sources, output, batch_size, expectations_dir, max_bytes, progress, workers, in_flight, incremental
-        )
-
-
-def _run_inputs(
     sources: InputList,
     output: Path,
     batch_size: int,
