@@ -134,14 +134,15 @@ class TableWriter:
         for table in TABLES:
             self._flush(table)
             self._writer(table)  # creates the file of a table that got no rows
-        for writer in self._writers.values():
-            writer.close()
-        self._writers.clear()
+        self._close_files()
         return {table: self.path(table) for table in TABLES}
 
     def abandon(self) -> None:
         """Close the files without writing the gathered rows (the run failed; they are discarded)."""
         self._gathered.clear()
+        self._close_files()
+
+    def _close_files(self) -> None:
         for writer in self._writers.values():
             writer.close()
         self._writers.clear()
