@@ -99,8 +99,8 @@ class RunSummary:
 @task(name="discover", cache_policy=NO_CACHE)
 def discover_task(input_path: str) -> InputList:
     """The inputs, as one value kept in a file: Prefect records every item of a list a task
-    returns (one record per input until the flow ends), and the list itself would be the only
-    part of the flow's memory that grows with the corpus."""
+    returns (one record per input until the flow ends), and as objects the list would take
+    memory that grows with the corpus (see tasks/ingest/inputs.py)."""
     return InputList(walk_inputs(input_path))
 
 
